@@ -1,0 +1,1 @@
+"""Users, roles, permissions, log-in and API tokens."""

@@ -1,0 +1,1 @@
+"""Crime records with one principal and any number of included Home Office classifications."""

@@ -1,0 +1,1 @@
+"""Incidents: calls for service and other reports, before or without a crime record."""

@@ -1,0 +1,1 @@
+"""People (victims, suspects, witnesses, third parties) and their involvement in records."""

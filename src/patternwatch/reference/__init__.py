@@ -1,0 +1,1 @@
+"""Home Office classifications and outcome codes: code lists held as data, extendable by admins."""
