@@ -1,0 +1,1 @@
+"""Imports from crime recording systems (Niche, Athena, ...) and police.uk open data."""
