@@ -1,0 +1,1 @@
+"""Protective orders (SPOs, restraining, non-molestation, bail conditions) and breaches."""

@@ -1,0 +1,1 @@
+"""Victims' Code: rights, needs assessments, updates owed, referrals and feedback."""
