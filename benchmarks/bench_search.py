@@ -154,9 +154,14 @@ def prepare_sqlite(cache: Path, crimes: int, seed: int) -> str:
     path = cache / f"crimes_{crimes}_seed{seed}.sqlite3"
     url = f"sqlite:///{path}"
     if not path.exists():
+        # Written under a temporary name and renamed when complete: a run cut off part-way is
+        # started again rather than benchmarked half-made.
+        partial = path.with_suffix(".partial")
         print(f"  generating {crimes:,} crimes into {path} (once) ...", flush=True)
         cache.mkdir(parents=True, exist_ok=True)
-        _generate(url, crimes, seed)
+        partial.unlink(missing_ok=True)
+        _generate(f"sqlite:///{partial}", crimes, seed)
+        partial.rename(path)
     return url
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, select, text
 
 from patternwatch.crimes.models import ClassificationChange, Crime, CrimeClassification
 from patternwatch.db.session import make_engine, make_session_factory
@@ -86,7 +86,9 @@ def _end_state(url: str) -> dict[str, Any]:
 
 
 def _count(url: str, sql: str) -> int:
-    engine = make_engine(url)
+    # A plain engine: a read only, so no BEGIN IMMEDIATE (make_engine's SQLite transactions take
+    # the write lock and would queue behind, or time out against, the import being watched).
+    engine = create_engine(url)
     try:
         with engine.connect() as conn:
             return int(conn.execute(text(sql)).scalar() or 0)
@@ -94,11 +96,11 @@ def _count(url: str, sql: str) -> int:
         engine.dispose()
 
 
-def _batch_ids(url: str, status: ImportStatus) -> set[int]:
+def _batch_ids(url: str, *statuses: ImportStatus) -> set[int]:
     engine = make_engine(url)
     try:
         with make_session_factory(engine)() as s:
-            return set(s.scalars(select(ImportBatch.id).where(ImportBatch.status == status)))
+            return set(s.scalars(select(ImportBatch.id).where(ImportBatch.status.in_(statuses))))
     finally:
         engine.dispose()
 
@@ -154,9 +156,10 @@ def test_kill_9_part_way_then_rerun_equals_one_clean_run(new_database) -> None: 
     first = _run_and_kill(crashed, files, after_crimes=0)
     second = _run_and_kill(crashed, files, after_crimes=first + 1500)
     assert 0 < first < second
-    # A kill can land mid-file (that file's run stays 'running') or, rarely, just after one file's
-    # run closed and before the next opened; the runs left 'running' are the ones cut off.
-    cut_off = _batch_ids(crashed, ImportStatus.RUNNING)
+    # The runs the kills cut off: still 'running', or already marked interrupted by the second
+    # run (which starts by closing the first run's file-one batch). A kill can also land just
+    # after one file's run closed and before the next opened, leaving nothing open.
+    cut_off = _batch_ids(crashed, ImportStatus.RUNNING, ImportStatus.INTERRUPTED)
     assert cut_off, "the first kill, after the first committed chunk of file one, left no run open"
     final = subprocess.run(_command(files), env=env_for(crashed), capture_output=True, text=True)
     assert final.returncode == 0, final.stderr

@@ -208,14 +208,12 @@ def user_for_token(*, session: Session, token: str) -> User | None:
     """The active user a bearer token belongs to, or None."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None)
-        )
+    # One query: the token and its user together.
+    user = session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None))
     )
-    if row is None:
-        return None
-    user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
     return user

@@ -38,20 +38,30 @@ def record(
     """Append one event to the chain; it commits or rolls back with the change it describes."""
     # UPDATE first: it takes the write lock on the head row (PostgreSQL row lock, SQLite
     # RESERVED lock), so concurrent appenders wait and then read the new head.
-    result = session.execute(
+    bump = (
         update(AuditChainHead)
         .where(AuditChainHead.id == HEAD_ID)
         .values(last_seq=AuditChainHead.last_seq + 1)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
+    head: Any = None
+    if session.get_bind().dialect.update_returning:
+        # PostgreSQL and SQLite >= 3.35: the bump and the read of the new head in one statement.
+        head = session.execute(
+            bump.returning(AuditChainHead.last_seq, AuditChainHead.last_hash)
+        ).one_or_none()
+        bumped = head is not None
+    else:
+        bumped = session.execute(bump).rowcount > 0  # type: ignore[attr-defined]
+    if not bumped:
         session.add(AuditChainHead(id=HEAD_ID, last_seq=1, last_hash=GENESIS_HASH))
         session.flush()
-    head = session.execute(
-        select(AuditChainHead.last_seq, AuditChainHead.last_hash).where(
-            AuditChainHead.id == HEAD_ID
-        )
-    ).one()
+    if head is None:
+        head = session.execute(
+            select(AuditChainHead.last_seq, AuditChainHead.last_hash).where(
+                AuditChainHead.id == HEAD_ID
+            )
+        ).one()
     fields = EventFields(
         seq=head.last_seq,
         occurred_at=utcnow(),

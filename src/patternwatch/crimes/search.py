@@ -70,6 +70,10 @@ class Resolved:
     officer_id: int | None = None
 
 
+# Built once: constructing an alias (and its column adapters) costs more than the query it names.
+_RESTRICTED = aliased(Crime, name="restricted_crime")
+
+
 def hidden_ids(actor: Actor) -> Select[Any] | None:
     """Ids of restricted crimes the actor is not named on (None: the actor sees every crime).
 
@@ -77,7 +81,7 @@ def hidden_ids(actor: Actor) -> Select[Any] | None:
     """
     if actor.role in SEES_ALL_RESTRICTED:
         return None
-    restricted = aliased(Crime)
+    restricted = _RESTRICTED
     named = select(CrimeAccess.crime_id).where(CrimeAccess.user_id == actor.user_id)
     # "= true" (not "IS true") so SQLite matches the partial index's own WHERE clause.
     return select(restricted.id).where(

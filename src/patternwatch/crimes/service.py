@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import Select, false, func, or_, select, true
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from patternwatch.access.actor import Actor
 from patternwatch.access.enums import Role
@@ -53,10 +53,11 @@ def scope(stmt: Select[Any], actor: Actor) -> Select[Any]:
 
 def _load_options() -> list[Any]:
     return [
-        selectinload(Crime.classifications).selectinload(CrimeClassification.classification),
+        # Many-to-one references come in the same row (one query fewer each); collections by IN.
+        selectinload(Crime.classifications).joinedload(CrimeClassification.classification),
         selectinload(Crime.online_methods),
-        selectinload(Crime.outcome),
-        selectinload(Crime.officer_in_charge),
+        joinedload(Crime.outcome),
+        joinedload(Crime.officer_in_charge),
     ]
 
 
