@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from patternwatch.people import matching
+from patternwatch.people import matching, matching_batch
 from patternwatch.people.matching import PersonRecord
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -111,15 +111,15 @@ def noisy_records(n: int, seed: int = 3) -> list[PersonRecord]:
 )
 def test_batch_matches_reference(records):
     norms = [matching._norm(r) for r in records]
-    coded = matching.code_records(records)
+    coded = matching_batch.code_records(records)
     n = len(records)
-    codes = matching.candidate_pairs(coded)
+    codes = matching_batch.candidate_pairs(coded)
     batch = {(int(c // n), int(c % n)) for c in codes}
     assert batch == reference_candidates(norms)
     assert len(codes) == len(batch)
 
     tf = matching.name_frequencies(norms)
-    scores = matching.BatchScorer(coded).score(codes // n, codes % n)
+    scores = matching_batch.BatchScorer(coded).score(codes // n, codes % n)
     for k, (i, j) in enumerate(zip(scores.i.tolist(), scores.j.tolist(), strict=True)):
         expected = matching._compare(norms[i], norms[j], tf)
         got = scores.result(k)
@@ -139,7 +139,7 @@ def test_batch_matches_reference(records):
     ],
 )
 def test_block_pairs(rec, key, cap, pairs):
-    i, j = matching._block_pairs(np.array(rec, np.int64), np.array(key, np.int64), cap)
+    i, j = matching_batch._block_pairs(np.array(rec, np.int64), np.array(key, np.int64), cap)
     assert set(zip(i.tolist(), j.tolist(), strict=True)) == pairs
 
 
@@ -155,7 +155,24 @@ def test_block_pairs(rec, key, cap, pairs):
 def test_clusters(n, pairs, expected):
     i = np.array([p[0] for p in pairs], np.int64)
     j = np.array([p[1] for p in pairs], np.int64)
-    assert matching.clusters(n, i, j).tolist() == expected
+    assert matching_batch.clusters(n, i, j).tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "distinct", "inverse"),
+    [
+        ([], [], []),
+        ([5], [5], [0]),
+        ([3, 1, 3, 2, 1], [1, 2, 3], [2, 0, 2, 1, 0]),
+        ([2**40, 7, 2**40], [7, 2**40], [1, 0, 1]),
+    ],
+)
+def test_distinct(values, distinct, inverse):
+    array = np.array(values, dtype=np.int64)
+    assert matching_batch._distinct(array).tolist() == distinct
+    got_distinct, got_inverse = matching_batch._distinct_inverse(array)
+    assert got_distinct.tolist() == distinct
+    assert got_inverse.tolist() == inverse
 
 
 D = date(1988, 3, 4)
@@ -179,7 +196,7 @@ D = date(1988, 3, 4)
 )
 def test_dob_levels_batch_and_single(a, b, level):
     records = [PersonRecord("a", "Ann", "Lee", a), PersonRecord("b", "Ann", "Lee", b)]
-    scores = matching.BatchScorer(matching.code_records(records)).score(
+    scores = matching_batch.BatchScorer(matching_batch.code_records(records)).score(
         np.array([0]), np.array([1])
     )
     assert scores.result(0).levels["date_of_birth"] == level
@@ -189,7 +206,7 @@ def test_dob_levels_batch_and_single(a, b, level):
 def test_forename_in_two_nickname_groups_gets_a_key_for_each():
     groups = matching.nickname_groups()
     name = next(n for n, g in groups.items() if len(g) > 1)
-    coded = matching.code_records([PersonRecord("a", name.title(), "Lee"), PersonRecord("b")])
+    coded = matching_batch.code_records([PersonRecord("a", name.title(), "Lee"), PersonRecord("b")])
     assert coded.fk_rec.tolist() == [0] * len(groups[name])
     assert sorted(coded.fk_key.tolist()) == sorted(groups[name])
 
@@ -207,3 +224,49 @@ def test_dedupe_keeps_review_pairs_and_counts_candidates():
     assert (i, j) == (0, 1)
     assert pair.levels["forename"] == "nickname"
     assert pair == matching.score(records[0], records[1])
+
+
+def name_variants() -> list[str]:
+    """Names and their slips: typos, swaps of adjacent letters, insertions, deletions, prefixes,
+    initials, nicknames, long and one-letter names."""
+    base = [
+        "katherine", "kate", "katie", "catherine", "wilson", "willson", "smith", "smyth",
+        "mohammed", "muhammad", "siobhan", "shivaun", "jon", "john", "jonathan", "bob", "robert",
+        "okafor", "martha", "marhta", "dixon", "dicksonx", "a", "k", "jo", "alexandra",
+        "featherstonehaugh", "abcdefghijklmnopqrst", "aaab", "abab",
+    ]  # fmt: skip
+    rng = random.Random(5)
+    out = set(base)
+    for name in base:
+        for _ in range(2):
+            k = rng.randrange(len(name))
+            out.add(name[:k] + name[k + 1 :])  # deletion
+            out.add(name[:k] + rng.choice("aeiost") + name[k:])  # insertion
+            out.add(name[:k] + rng.choice("aeiost") + name[k + 1 :])  # substitution
+            if k + 1 < len(name):
+                out.add(name[:k] + name[k + 1] + name[k] + name[k + 2 :])  # adjacent swap
+    return sorted(n for n in out if n)
+
+
+def test_name_levels_batch_match_single_pair_functions():
+    names = ["", *name_variants()]
+    nick = matching.nickname_groups()
+    groups = [nick.get(n, frozenset()) for n in names]
+    chars, lengths = matching_batch.char_matrix(names)
+    codes = np.arange(len(names), dtype=np.int64)
+    a, b = (x.ravel() for x in np.meshgrid(codes, codes, indexing="ij"))
+    fore = matching_batch._NameLevels(
+        chars, lengths, surname=False, nickname_keys=matching_batch.nickname_pair_keys(groups)
+    )
+    sur = matching_batch._NameLevels(chars, lengths, surname=True)
+    f_lv, f_w = fore(a, b)
+    s_lv, s_w = sur(a, b)
+    close = matching_batch.osa_at_most_one(chars[a], chars[b], lengths[a], lengths[b])
+    jw = matching_batch.jaro_winkler_rows(chars[a], chars[b], lengths[a], lengths[b])
+    for k, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        na, nb = names[x], names[y]
+        f_expected = matching._fore_level(na, nb, groups[x], groups[y])
+        assert (matching_batch.FORE_LEVELS[f_lv[k]], f_w[k]) == f_expected, (na, nb)
+        assert (matching_batch.SUR_LEVELS[s_lv[k]], s_w[k]) == matching._sur_level(na, nb)
+        assert close[k] == (matching._py_damerau_levenshtein(na, nb, 2) <= 1), (na, nb)
+        assert jw[k] == matching._py_jaro_winkler(na, nb), (na, nb)

@@ -11,7 +11,6 @@ engine is the default over the Splink one (matching_splink.py). Never imports a 
 from __future__ import annotations
 
 import csv
-import itertools
 import math
 import re
 import unicodedata
@@ -21,8 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
-
-import numpy as np
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -222,34 +219,60 @@ def damerau_levenshtein(a: str, b: str, cap: int = 3) -> int:
 # ---- Comparison levels (weights are log2(m/u); docs/matching.md) -------------------------------
 
 
+_FORE_WEIGHTS = {
+    "missing": 0.0,
+    "exact": 6.0,
+    "nickname": 5.0,
+    "fuzzy": 4.0,
+    "prefix": 3.0,
+    "initial": 1.5,
+    "different": -4.0,
+}
+_SUR_WEIGHTS = {"missing": 0.0, "exact": 8.0, "fuzzy": 6.0, "similar": 2.0, "different": -6.0}
+# Jaro-Winkler similarities at or above which two names are "fuzzy" or "similar".
+FORE_FUZZY_JW = 0.92
+SUR_FUZZY_JW = 0.93
+SUR_SIMILAR_JW = 0.85
+
+
 @lru_cache(maxsize=500_000)
 def _fore_level(a: str, b: str, ga: frozenset[int], gb: frozenset[int]) -> tuple[str, float]:
+    level = _fore_level_name(a, b, ga, gb)
+    return level, _FORE_WEIGHTS[level]
+
+
+def _fore_level_name(a: str, b: str, ga: frozenset[int], gb: frozenset[int]) -> str:
     if not a or not b:
-        return "missing", 0.0
+        return "missing"
     if a == b:
-        return "exact", 6.0
+        return "exact"
     if ga & gb:
-        return "nickname", 5.0
-    if damerau_levenshtein(a, b, 2) <= 1 or jaro_winkler(a, b) >= 0.92:
-        return "fuzzy", 4.0
+        return "nickname"
+    if damerau_levenshtein(a, b, 2) <= 1 or jaro_winkler(a, b) >= FORE_FUZZY_JW:
+        return "fuzzy"
     if len(a) >= 3 and len(b) >= 3 and (a.startswith(b) or b.startswith(a)):
-        return "prefix", 3.0
+        return "prefix"
     if a[0] == b[0] and (len(a) == 1 or len(b) == 1):
-        return "initial", 1.5
-    return "different", -4.0
+        return "initial"
+    return "different"
 
 
 @lru_cache(maxsize=500_000)
 def _sur_level(a: str, b: str) -> tuple[str, float]:
+    level = _sur_level_name(a, b)
+    return level, _SUR_WEIGHTS[level]
+
+
+def _sur_level_name(a: str, b: str) -> str:
     if not a or not b:
-        return "missing", 0.0
+        return "missing"
     if a == b:
-        return "exact", 8.0
-    if damerau_levenshtein(a, b, 2) <= 1 or jaro_winkler(a, b) >= 0.93:
-        return "fuzzy", 6.0
-    if jaro_winkler(a, b) >= 0.85:
-        return "similar", 2.0
-    return "different", -6.0
+        return "exact"
+    if damerau_levenshtein(a, b, 2) <= 1 or jaro_winkler(a, b) >= SUR_FUZZY_JW:
+        return "fuzzy"
+    if jaro_winkler(a, b) >= SUR_SIMILAR_JW:
+        return "similar"
+    return "different"
 
 
 _DOB_WEIGHTS = {
@@ -370,14 +393,7 @@ def score(a: PersonRecord, b: PersonRecord) -> MatchResult:
     return _compare(_norm(a), _norm(b))
 
 
-# ---- Blocking, batch scoring and clustering ----------------------------------------------------
-#
-# A million records give tens of millions of candidate pairs, too many to score one at a time in
-# Python. The records are coded as integer columns (numpy); blocks and pairs are built by sorting;
-# the date of birth and postcode levels are computed column-wise; the name levels, the only
-# string work, are computed once per distinct pair of names (a few per cent of the pairs) by the
-# same functions ``score`` uses, so the batch and the single-pair scores are the same numbers
-# (tests/people/test_matching_batch.py checks this pair by pair).
+# ---- Blocking and clustering (matching_batch.py) -----------------------------------------------
 
 
 def skeleton(name: str) -> str:
@@ -391,309 +407,6 @@ def skeleton(name: str) -> str:
     return "".join(out)
 
 
-FORE_LEVELS = ("missing", "exact", "nickname", "fuzzy", "prefix", "initial", "different", "swapped")
-SUR_LEVELS = ("missing", "exact", "fuzzy", "similar", "different", "swapped")
-DOB_LEVELS = tuple(_DOB_WEIGHTS)
-POSTCODE_LEVELS = tuple(_POSTCODE_WEIGHTS)
-_FORE_CODE = {name: code for code, name in enumerate(FORE_LEVELS)}
-_SUR_CODE = {name: code for code, name in enumerate(SUR_LEVELS)}
-_SWAP_OK_FORE = (_FORE_CODE["exact"], _FORE_CODE["fuzzy"])
-_SWAP_OK_SUR = (_SUR_CODE["exact"], _SUR_CODE["fuzzy"])
-# Pairs scored per batch: bounds the memory of the per-pair columns on a million records.
-SCORE_BATCH = 1_000_000
-
-
-@dataclass(frozen=True)
-class CodedRecords:
-    """Normalised records as integer columns: 0 means missing in every column."""
-
-    names: list[str]  # name code -> cleaned name (forenames and surnames share the codes)
-    groups: list[frozenset[int]]  # name code -> its nickname groups
-    fore: np.ndarray
-    sur: np.ndarray
-    skel: np.ndarray  # code of the surname's skeleton
-    dob: np.ndarray  # proleptic ordinal
-    year: np.ndarray
-    month: np.ndarray
-    day: np.ndarray
-    postcode: np.ndarray
-    district: np.ndarray
-    fk_rec: np.ndarray  # forename keys, one row per (record, key): a nickname group, or
-    fk_key: np.ndarray  # the name itself (offset past the group ids) when it is in no group
-
-    @property
-    def n(self) -> int:
-        return len(self.fore)
-
-
-def _coder(first: str = "") -> tuple[dict[str, int], Callable[[str], int]]:
-    table = {first: 0}
-
-    def code(value: str) -> int:
-        found = table.get(value)
-        if found is None:
-            found = table[value] = len(table)
-        return found
-
-    return table, code
-
-
-def code_records(records: Sequence[PersonRecord]) -> CodedRecords:
-    """Normalise every record (each distinct raw value once) into integer columns."""
-    vocab, name_code = _coder()
-    _, pc_code = _coder()
-    _, district_code = _coder()
-    _, skel_code = _coder()
-    fore_memo: dict[str | None, int] = {}
-    sur_memo: dict[str | None, tuple[int, int]] = {}
-    pc_memo: dict[str | None, tuple[int, int]] = {}
-    n = len(records)
-    cols = {k: np.zeros(n, dtype=np.int64) for k in ("fore", "sur", "skel", "pc", "dist")}
-    dob = np.zeros(n, dtype=np.int64)
-    ymd = np.zeros((3, n), dtype=np.int64)
-    fore_l, sur_l, skel_l, pc_l, dist_l = ([0] * n for _ in range(5))
-    dob_l, y_l, m_l, d_l = ([0] * n for _ in range(4))
-    for k, r in enumerate(records):
-        f = fore_memo.get(r.forename)
-        if f is None:
-            f = fore_memo[r.forename] = name_code(first_name_token(r.forename))
-        s = sur_memo.get(r.surname)
-        if s is None:
-            sur = clean_name(r.surname)
-            s = sur_memo[r.surname] = (name_code(sur), skel_code(skeleton(sur)))
-        p = pc_memo.get(r.postcode)
-        if p is None:
-            pc = clean_postcode(r.postcode)
-            p = pc_memo[r.postcode] = (pc_code(pc), district_code(postcode_district(pc)))
-        fore_l[k], (sur_l[k], skel_l[k]), (pc_l[k], dist_l[k]) = f, s, p
-        d = r.date_of_birth
-        if d is not None:
-            dob_l[k], y_l[k], m_l[k], d_l[k] = d.toordinal(), d.year, d.month, d.day
-    for key, values in zip(cols, (fore_l, sur_l, skel_l, pc_l, dist_l), strict=True):
-        cols[key][:] = values
-    dob[:] = dob_l
-    ymd[0], ymd[1], ymd[2] = y_l, m_l, d_l
-    names = list(vocab)
-    nick = nickname_groups()
-    groups = [nick.get(name, frozenset()) if name else frozenset() for name in names]
-    # Forename keys per name code, then one row per (record, key).
-    offset = 1 + max((g for gs in groups for g in gs), default=0)
-    keys_of = [sorted(gs) or ([offset + c] if c else []) for c, gs in enumerate(groups)]
-    counts = np.array([len(ks) for ks in keys_of], dtype=np.int64)
-    flat = np.array([k for ks in keys_of for k in ks], dtype=np.int64)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    per_rec = counts[cols["fore"]]
-    fk_rec = np.repeat(np.arange(n, dtype=np.int64), per_rec)
-    within = np.arange(len(fk_rec), dtype=np.int64) - np.repeat(
-        np.cumsum(per_rec) - per_rec, per_rec
-    )
-    fk_key = flat[starts[cols["fore"][fk_rec]] + within]
-    return CodedRecords(
-        names, groups, cols["fore"], cols["sur"], cols["skel"], dob, ymd[0], ymd[1], ymd[2],
-        cols["pc"], cols["dist"], fk_rec, fk_key,
-    )  # fmt: skip
-
-
-def _pair_key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return a * (int(b.max(initial=0)) + 1) + b
-
-
-def _block_pairs(rec: np.ndarray, key: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair (i < j) of records sharing a key, for keys held by 2..cap records."""
-    empty = np.zeros(0, dtype=np.int64)
-    if len(rec) < 2:
-        return empty, empty
-    order = np.lexsort((rec, key))
-    key, rec = key[order], rec[order]
-    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-    sizes = np.diff(np.concatenate((starts, [len(key)])))
-    keep = (sizes >= 2) & (sizes <= cap)
-    starts, sizes = starts[keep], sizes[keep]
-    if not len(sizes):
-        return empty, empty
-    by_size = np.argsort(sizes, kind="stable")
-    starts, sizes = starts[by_size], sizes[by_size]
-    out_i, out_j = [empty], [empty]
-    bounds = np.flatnonzero(np.concatenate(([True], sizes[1:] != sizes[:-1], [True])))
-    for lo, hi in itertools.pairwise(bounds.tolist()):
-        size = int(sizes[lo])
-        members = rec[starts[lo:hi, None] + np.arange(size)]
-        iu, ju = np.triu_indices(size, 1)
-        out_i.append(members[:, iu].ravel())
-        out_j.append(members[:, ju].ravel())
-    i, j = np.concatenate(out_i), np.concatenate(out_j)
-    distinct = i < j  # (a record is never twice under one key, but be safe)
-    return i[distinct], j[distinct]
-
-
-def candidate_pairs(t: CodedRecords) -> np.ndarray:
-    """Pair codes ``i * n + j`` (i < j, sorted, distinct) of the records sharing a blocking key.
-
-    Whichever single field (forename, surname, date of birth, postcode) was changed, a true
-    duplicate shares at least one key (docs/matching.md lists them). A key held by more than
-    MAX_BLOCK records (MAX_BROAD_BLOCK for the broad ones) is skipped for that key only.
-    """
-    has_f, has_s, has_d, has_p = t.fore > 0, t.sur > 0, t.dob > 0, t.postcode > 0
-    fr, fk = t.fk_rec, t.fk_key
-    f_d, f_s, f_p = has_d[fr], has_s[fr], has_p[fr]
-    sd, sp, dp, fs_ = has_s & has_d, has_s & has_p, has_d & has_p, has_f & has_s
-    recs = np.arange(t.n, dtype=np.int64)
-    lo, hi = np.minimum(t.fore, t.sur), np.maximum(t.fore, t.sur)
-    keys: list[tuple[str, np.ndarray, np.ndarray]] = [
-        ("sd", recs[sd], _pair_key(t.sur[sd], t.dob[sd])),
-        ("fd", fr[f_d], _pair_key(fk[f_d], t.dob[fr[f_d]])),
-        # Two slips at once (a typo and a transposed or mistyped date) still share these.
-        ("fy", fr[f_d], _pair_key(fk[f_d], t.year[fr[f_d]])),
-        ("sy", recs[sd], _pair_key(t.sur[sd], t.year[sd])),
-        ("fs", fr[f_s], _pair_key(fk[f_s], t.sur[fr[f_s]])),
-        # A surname typo (a vowel, a doubled letter) keeps the consonant skeleton.
-        ("fk", fr[f_s], _pair_key(fk[f_s], t.skel[fr[f_s]])),
-        ("sp", recs[sp], _pair_key(t.sur[sp], t.postcode[sp])),
-        # The swap: the same unordered pair of names.
-        ("pair", recs[fs_], _pair_key(lo[fs_], hi[fs_])),
-        ("dp", recs[dp], _pair_key(t.dob[dp], t.postcode[dp])),
-        ("fp", fr[f_p], _pair_key(fk[f_p], t.postcode[fr[f_p]])),
-    ]
-    found = [np.zeros(0, dtype=np.int64)]
-    for kind, rec, key in keys:
-        i, j = _block_pairs(rec, key, MAX_BROAD_BLOCK if kind in BROAD_KEYS else MAX_BLOCK)
-        found.append(np.unique(i * t.n + j))
-    return np.unique(np.concatenate(found))
-
-
-class _LevelCache:
-    """A name-pair comparison computed once per distinct pair of name codes."""
-
-    def __init__(self, fn: Callable[[int, int], tuple[str, float]], codes: dict[str, int]):
-        self.fn, self.codes = fn, codes
-        self.seen: dict[int, tuple[int, float]] = {}
-
-    def __call__(self, a: np.ndarray, b: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
-        distinct, inverse = np.unique(a * width + b, return_inverse=True)
-        level = np.empty(len(distinct), dtype=np.int8)
-        weight = np.empty(len(distinct), dtype=np.float64)
-        seen, fn, codes = self.seen, self.fn, self.codes
-        for x, pair in enumerate(distinct.tolist()):
-            hit = seen.get(pair)
-            if hit is None:
-                name, w = fn(*divmod(pair, width))
-                hit = seen[pair] = (codes[name], w)
-            level[x], weight[x] = hit
-        return level[inverse], weight[inverse]
-
-
-@dataclass
-class BatchScores:
-    """The scores of a batch of pairs, one entry per pair (level codes index the *_LEVELS)."""
-
-    i: np.ndarray
-    j: np.ndarray
-    weight: np.ndarray
-    fore: np.ndarray
-    sur: np.ndarray
-    dob: np.ndarray
-    postcode: np.ndarray
-
-    def result(self, k: int) -> MatchResult:
-        levels = {
-            "forename": FORE_LEVELS[self.fore[k]],
-            "surname": SUR_LEVELS[self.sur[k]],
-            "date_of_birth": DOB_LEVELS[self.dob[k]],
-            "postcode": POSTCODE_LEVELS[self.postcode[k]],
-        }
-        w = float(self.weight[k])
-        return MatchResult(weight=w, probability=probability(w), levels=levels)
-
-
-class BatchScorer:
-    """Scores pairs of coded records exactly as ``_compare`` does, a column at a time."""
-
-    def __init__(self, t: CodedRecords, *, term_frequencies: bool | None = None) -> None:
-        self.t = t
-        names, groups = t.names, t.groups
-        none: frozenset[int] = frozenset()
-        # Each distinct pair is computed once here, so skip the single-pair LRU caches.
-        fore_level, sur_level = _fore_level.__wrapped__, _sur_level.__wrapped__
-        self.fore_cache = _LevelCache(
-            lambda a, b: fore_level(names[a], names[b], groups[a], groups[b]), _FORE_CODE
-        )
-        self.swap_cache = _LevelCache(
-            lambda a, b: fore_level(names[a], names[b], groups[a], none), _FORE_CODE
-        )
-        self.sur_cache = _LevelCache(lambda a, b: sur_level(names[a], names[b]), _SUR_CODE)
-        if term_frequencies is None:
-            term_frequencies = t.n >= TF_MIN_RECORDS
-        self.fore_tf = self.sur_tf = None
-        if term_frequencies:
-            width = len(names)
-            fcount = np.bincount(t.fore[t.fore > 0], minlength=width).tolist()
-            scount = np.bincount(t.sur[t.sur > 0], minlength=width).tolist()
-            self.fore_tf = np.array([_tf_weight(c, t.n, low=3.0, high=9.0) for c in fcount])
-            self.sur_tf = np.array([_tf_weight(c, t.n, low=4.0, high=12.0) for c in scount])
-
-    def score(self, i: np.ndarray, j: np.ndarray) -> BatchScores:
-        t, width = self.t, len(self.t.names)
-        fa, fb, sa, sb = t.fore[i], t.fore[j], t.sur[i], t.sur[j]
-        f_lv, f_w = self.fore_cache(fa, fb, width)
-        s_lv, s_w = self.sur_cache(sa, sb, width)
-        if self.fore_tf is not None and self.sur_tf is not None:
-            f_w = np.where(f_lv == _FORE_CODE["exact"], self.fore_tf[fa], f_w)
-            s_w = np.where(s_lv == _SUR_CODE["exact"], self.sur_tf[sa], s_w)
-        name_w = f_w + s_w
-        # Forename and surname keyed the wrong way round on one record.
-        maybe = np.flatnonzero((fa > 0) & (sa > 0) & (fb > 0) & (sb > 0) & (name_w < 8.0))
-        if len(maybe):
-            sf_lv, sf_w = self.swap_cache(fa[maybe], sb[maybe], width)
-            ss_lv, ss_w = self.sur_cache(sa[maybe], fb[maybe], width)
-            swapped_w = sf_w + ss_w - 1.0
-            better = (
-                np.isin(sf_lv, _SWAP_OK_FORE)
-                & np.isin(ss_lv, _SWAP_OK_SUR)
-                & (swapped_w > name_w[maybe])
-            )
-            at = maybe[better]
-            name_w[at] = swapped_w[better]
-            f_lv[at], s_lv[at] = _FORE_CODE["swapped"], _SUR_CODE["swapped"]
-        d_lv = self._dob_levels(i, j)
-        p_lv = self._postcode_levels(i, j)
-        weight = (
-            PRIOR_WEIGHT
-            + name_w
-            + np.array(list(_DOB_WEIGHTS.values()))[d_lv]
-            + np.array(list(_POSTCODE_WEIGHTS.values()))[p_lv]
-        )
-        return BatchScores(i, j, weight, f_lv, s_lv, d_lv, p_lv)
-
-    def _dob_levels(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        t = self.t
-        ya, yb, ma, mb, da, db = t.year[i], t.year[j], t.month[i], t.month[j], t.day[i], t.day[j]
-        # Digits of YYYY-MM-DD that differ (the "one digit wrong" level).
-        digits = sum(
-            ((a // p) % 10 != (b // p) % 10).astype(np.int64)
-            for a, b, powers in ((ya, yb, (1000, 100, 10, 1)), (ma, mb, (10, 1)), (da, db, (10, 1)))
-            for p in powers
-        )
-        conditions = [
-            (t.dob[i] == 0) | (t.dob[j] == 0),
-            t.dob[i] == t.dob[j],
-            (ya == yb) & (da == mb) & (ma == db),
-            (ma == mb) & (da == db) & (np.abs(ya - yb) == 1),
-            digits == 1,
-        ]
-        return np.select(conditions, range(len(conditions)), len(conditions)).astype(np.int8)
-
-    def _postcode_levels(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        t = self.t
-        pa, pb = t.postcode[i], t.postcode[j]
-        conditions = [(pa == 0) | (pb == 0), pa == pb, t.district[i] == t.district[j]]
-        return np.select(conditions, range(3), 3).astype(np.int8)
-
-
-def probabilities(weight: np.ndarray) -> np.ndarray:
-    """``probability`` over an array of match weights."""
-    return 1.0 / (1.0 + np.exp2(-np.clip(weight, -60.0, 60.0)))
-
-
 @dataclass
 class DedupeResult:
     """Each record's person id (the record id of the first record of its cluster), the scored
@@ -702,17 +415,6 @@ class DedupeResult:
     person_ids: list[str]
     pairs: list[tuple[int, int, MatchResult]]
     n_candidates: int
-
-
-def clusters(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """For each of ``n`` records, the smallest record index joined to it through the pairs."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    graph = coo_matrix((np.ones(len(i), dtype=np.int8), (i, j)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    _, first = np.unique(labels, return_index=True)
-    return first[labels]
 
 
 def dedupe(
@@ -727,30 +429,11 @@ def dedupe(
     ``keep_pairs_above`` (a probability) keeps the scored pairs at or above it in the result
     (for a review list); by default none are kept, which saves memory on a million records.
     """
-    n = len(records)
-    coded = code_records(records)
-    candidates = candidate_pairs(coded)
-    scorer = BatchScorer(coded)
-    total = len(candidates)
-    joined_i, joined_j = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-    kept: list[tuple[int, int, MatchResult]] = []
-    for start in range(0, total, SCORE_BATCH):
-        batch = candidates[start : start + SCORE_BATCH]
-        scores = scorer.score(batch // n, batch % n)
-        prob = probabilities(scores.weight)
-        joined = prob >= threshold
-        joined_i.append(scores.i[joined])
-        joined_j.append(scores.j[joined])
-        if keep_pairs_above is not None:
-            for k in np.flatnonzero(prob >= keep_pairs_above).tolist():
-                kept.append((int(scores.i[k]), int(scores.j[k]), scores.result(k)))
-        if progress is not None:
-            progress(min(start + SCORE_BATCH, total), total)
-    if progress is not None and not total:
-        progress(0, 0)
-    first = clusters(n, np.concatenate(joined_i), np.concatenate(joined_j))
-    ids = [records[k].record_id for k in first.tolist()]
-    return DedupeResult(person_ids=ids, pairs=kept, n_candidates=total)
+    from patternwatch.people.matching_batch import dedupe_batch
+
+    return dedupe_batch(
+        records, threshold=threshold, keep_pairs_above=keep_pairs_above, progress=progress
+    )
 
 
 # ---- Evaluation --------------------------------------------------------------------------------
