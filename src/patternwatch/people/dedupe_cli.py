@@ -25,8 +25,9 @@ class BadInput(Exception):
     """The input file cannot be used (unreadable, not CSV, a required column missing)."""
 
 
-def read_rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
-    """Every row of a UTF-8 CSV with a header holding at least ``required``."""
+def iter_rows(path: Path, required: tuple[str, ...]) -> Iterator[dict[str, str]]:
+    """The rows of a UTF-8 CSV with a header holding at least ``required``, one at a time (a
+    million rows held as dicts would cost more memory than matching them)."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
@@ -37,9 +38,15 @@ def read_rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
             if missing:
                 raise BadInput(f"{path} has no column {', '.join(missing)} (found {header})")
             reader.fieldnames = header
-            return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
+            for row in reader:
+                yield {k: (v or "").strip() for k, v in row.items() if k}
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise BadInput(f"cannot read {path}: {exc}") from exc
+
+
+def read_rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
+    """Every row of a UTF-8 CSV with a header holding at least ``required``."""
+    return list(iter_rows(path, required))
 
 
 def write_rows(path: Path, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
@@ -86,26 +93,25 @@ def dedupe_cmd(
     ] = matching.DEFAULT_THRESHOLD,
 ) -> None:
     """Assign a person id to every record: records of one person share it."""
-    try:
-        rows = read_rows(input_csv, DEDUPE_COLUMNS)
-    except BadInput as exc:
-        fail(str(exc))
     malformed = 0
     records: list[matching.PersonRecord] = []
-    for row in rows:
-        dob = matching.parse_date(row.get("date_of_birth"))
-        if dob is None and row.get("date_of_birth"):
-            malformed += 1
-        records.append(
-            matching.PersonRecord(
-                record_id=row["record_id"],
-                forename=row.get("forename") or None,
-                surname=row.get("surname") or None,
-                date_of_birth=dob,
-                postcode=row.get("postcode") or None,
-                address=row.get("address") or None,
+    try:
+        for row in iter_rows(input_csv, DEDUPE_COLUMNS):
+            dob = matching.parse_date(row.get("date_of_birth"))
+            if dob is None and row.get("date_of_birth"):
+                malformed += 1
+            records.append(
+                matching.PersonRecord(
+                    record_id=row["record_id"],
+                    forename=row.get("forename") or None,
+                    surname=row.get("surname") or None,
+                    date_of_birth=dob,
+                    postcode=row.get("postcode") or None,
+                    address=row.get("address") or None,
+                )
             )
-        )
+    except BadInput as exc:
+        fail(str(exc))
     if malformed:
         err.print(
             f"[yellow]Warning:[/yellow] {malformed} malformed date(s) of birth treated as missing."
