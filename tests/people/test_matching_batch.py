@@ -4,6 +4,7 @@ pairs as the per-record blocking keys below, and the same levels and weights as 
 from __future__ import annotations
 
 import csv
+import math
 import random
 from collections import defaultdict
 from datetime import date, timedelta
@@ -270,3 +271,29 @@ def test_name_levels_batch_match_single_pair_functions():
         assert (matching_batch.SUR_LEVELS[s_lv[k]], s_w[k]) == matching._sur_level(na, nb)
         assert close[k] == (matching._py_damerau_levenshtein(na, nb, 2) <= 1), (na, nb)
         assert jw[k] == matching._py_jaro_winkler(na, nb), (na, nb)
+
+
+@pytest.mark.parametrize(
+    ("n", "prior"),
+    [
+        (0, -14.0),
+        (160, -14.0),
+        (50_000, -14.0),
+        (100_000, -14.5),
+        (200_000, -15.0),
+        (1_000_000, -14.0 - 0.5 * math.log2(20)),
+    ],
+)
+def test_prior_weight_falls_with_the_size_of_the_index(n, prior):
+    assert matching.prior_weight(n) == pytest.approx(prior)
+
+
+def test_batch_prior_moves_every_weight_and_single_pair_agrees():
+    records = [PersonRecord("a", "Ann", "Lee", D), PersonRecord("b", "Ann", "Lee", None, "AL1 1AA")]
+    coded = matching_batch.code_records(records)
+    i, j = np.array([0]), np.array([1])
+    usual = matching_batch.BatchScorer(coded).score(i, j).weight[0]
+    lower = matching_batch.BatchScorer(coded, prior=-16.0).score(i, j).weight[0]
+    assert lower == pytest.approx(usual - 2.0)
+    norms = [matching._norm(r) for r in records]
+    assert matching._compare(*norms, prior=-16.0).weight == pytest.approx(lower)

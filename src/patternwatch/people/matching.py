@@ -28,6 +28,14 @@ DEFAULT_THRESHOLD = 0.9
 # Prior match weight: log2 of the odds that two records sharing a blocking key are the same
 # person before the fields are compared (calibrated on generator data, docs/matching.md).
 PRIOR_WEIGHT = -14.0
+# The odds that two records are one person before comparing them fall as the index grows (two
+# different people share a name more often among a million records than among 35,000; in
+# Fellegi-Sunter the prior is about log2(k / n)). The -14 above was calibrated on 35,599 generator
+# records; past PRIOR_REFERENCE_RECORDS the prior is lowered by PRIOR_SLOPE * log2(n / reference).
+# The slope is half the theoretical one: the best on the synthetic index at 300,000 and
+# 1,000,000 records (docs/matching.md), as the block caps already drop the commonest names.
+PRIOR_REFERENCE_RECORDS = 50_000
+PRIOR_SLOPE = 0.5
 # A blocking key shared by more records than this is skipped for that key only (common
 # name + year blocks would otherwise make the work quadratic); the other keys still pair them.
 MAX_BLOCK = 300
@@ -352,7 +360,16 @@ def name_frequencies(norms: Sequence[_Norm]) -> NameFrequencies | None:
     return NameFrequencies(dict(fore), dict(sur), len(norms))
 
 
-def _compare(a: _Norm, b: _Norm, tf: NameFrequencies | None = None) -> MatchResult:
+def prior_weight(n_records: int) -> float:
+    """The prior match weight for a dedupe over ``n_records`` records."""
+    if n_records <= PRIOR_REFERENCE_RECORDS:
+        return PRIOR_WEIGHT
+    return PRIOR_WEIGHT - PRIOR_SLOPE * math.log2(n_records / PRIOR_REFERENCE_RECORDS)
+
+
+def _compare(
+    a: _Norm, b: _Norm, tf: NameFrequencies | None = None, prior: float = PRIOR_WEIGHT
+) -> MatchResult:
     f_level, f_w = _fore_level(a.fore, b.fore, a.fore_groups, b.fore_groups)
     s_level, s_w = _sur_level(a.sur, b.sur)
     if tf is not None:
@@ -375,7 +392,7 @@ def _compare(a: _Norm, b: _Norm, tf: NameFrequencies | None = None) -> MatchResu
     p_level, p_w = _postcode_level(a, b)
     levels["date_of_birth"] = d_level
     levels["postcode"] = p_level
-    weight = PRIOR_WEIGHT + name_w + d_w + p_w
+    weight = prior + name_w + d_w + p_w
     return MatchResult(weight=weight, probability=probability(weight), levels=levels)
 
 

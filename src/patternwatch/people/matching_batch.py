@@ -26,7 +26,6 @@ from patternwatch.people.matching import (
     FORE_FUZZY_JW,
     MAX_BLOCK,
     MAX_BROAD_BLOCK,
-    PRIOR_WEIGHT,
     SUR_FUZZY_JW,
     SUR_SIMILAR_JW,
     TF_MIN_RECORDS,
@@ -39,6 +38,7 @@ from patternwatch.people.matching import (
     first_name_token,
     nickname_groups,
     postcode_district,
+    prior_weight,
     probability,
     skeleton,
 )
@@ -407,8 +407,15 @@ class BatchScores:
 class BatchScorer:
     """Scores pairs of coded records exactly as ``_compare`` does, a column at a time."""
 
-    def __init__(self, t: CodedRecords, *, term_frequencies: bool | None = None) -> None:
+    def __init__(
+        self,
+        t: CodedRecords,
+        *,
+        term_frequencies: bool | None = None,
+        prior: float | None = None,
+    ) -> None:
         self.t = t
+        self.prior = prior_weight(t.n) if prior is None else prior
         names, groups = t.names, t.groups
         chars, lengths = char_matrix(names)
         self.fore_levels = _NameLevels(
@@ -453,7 +460,7 @@ class BatchScorer:
         d_lv = self._dob_levels(i, j)
         p_lv = self._postcode_levels(i, j)
         weight = (
-            PRIOR_WEIGHT
+            self.prior
             + name_w
             + np.array(list(_DOB_WEIGHTS.values()))[d_lv]
             + np.array(list(_POSTCODE_WEIGHTS.values()))[p_lv]
