@@ -108,6 +108,7 @@ EXPECTED: dict[str, Permission] = {
     "orders.create_submit": Action.ORDER_MANAGE,
     "orders.event_submit": Action.ORDER_MANAGE,
     "orders.breach_submit": Action.ORDER_MANAGE,
+    "orders.compliance_check_submit": Action.ORDER_MANAGE,
     "victim_care.needs_submit": Action.VICTIM_CARE_EDIT,
     "victim_care.update_submit": Action.VICTIM_CARE_EDIT,
     "victim_care.referral_submit": Action.VICTIM_CARE_EDIT,
@@ -188,6 +189,10 @@ ROUTES: dict[str, tuple[str, str]] = {
     "orders.create_submit": ("POST", "/crimes/{crime_id}/orders"),
     "orders.event_submit": ("POST", "/crimes/{crime_id}/orders/{order_id}/events"),
     "orders.breach_submit": ("POST", "/crimes/{crime_id}/orders/{order_id}/breaches"),
+    "orders.compliance_check_submit": (
+        "POST",
+        "/crimes/{crime_id}/orders/{order_id}/compliance-checks",
+    ),
     "victim_care.needs_submit": ("POST", "/crimes/{crime_id}/victim-care/needs"),
     "victim_care.update_submit": ("POST", "/crimes/{crime_id}/victim-care/updates"),
     "victim_care.referral_submit": ("POST", "/crimes/{crime_id}/victim-care/referrals"),
