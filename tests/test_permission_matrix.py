@@ -63,6 +63,7 @@ EXPECTED: dict[str, Permission] = {
     "incidents.edit_form": Action.INCIDENT_EDIT,
     "incidents.edit_submit": Action.INCIDENT_EDIT,
     "incidents.add_person": Action.INVOLVEMENT_EDIT,
+    "incidents.thrive_submit": Action.RISK_ASSESS,
     "people.list": Action.PERSON_VIEW,
     "people.new_form": Action.PERSON_CREATE,
     "people.new_submit": Action.PERSON_CREATE,
@@ -107,9 +108,12 @@ EXPECTED: dict[str, Permission] = {
     "orders.create_submit": Action.ORDER_MANAGE,
     "orders.event_submit": Action.ORDER_MANAGE,
     "orders.breach_submit": Action.ORDER_MANAGE,
+    "orders.compliance_check_submit": Action.ORDER_MANAGE,
     "victim_care.needs_submit": Action.VICTIM_CARE_EDIT,
     "victim_care.update_submit": Action.VICTIM_CARE_EDIT,
     "victim_care.referral_submit": Action.VICTIM_CARE_EDIT,
+    "victim_care.referral_status_submit": Action.VICTIM_CARE_EDIT,
+    "victim_care.feedback_submit": Action.VICTIM_CARE_EDIT,
     "tasks.inbox": Action.TASK_VIEW,
     "screening.list": Action.SCREENING_VIEW,
     "screening.measures": Action.SCREENING_VIEW,
@@ -142,6 +146,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "incidents.edit_form": ("GET", "/incidents/{incident_id}/edit"),
     "incidents.edit_submit": ("POST", "/incidents/{incident_id}/edit"),
     "incidents.add_person": ("POST", "/incidents/{incident_id}/people"),
+    "incidents.thrive_submit": ("POST", "/incidents/{incident_id}/thrive"),
     "people.list": ("GET", "/people"),
     "people.new_form": ("GET", "/people/new"),
     "people.new_submit": ("POST", "/people/new"),
@@ -186,9 +191,18 @@ ROUTES: dict[str, tuple[str, str]] = {
     "orders.create_submit": ("POST", "/crimes/{crime_id}/orders"),
     "orders.event_submit": ("POST", "/crimes/{crime_id}/orders/{order_id}/events"),
     "orders.breach_submit": ("POST", "/crimes/{crime_id}/orders/{order_id}/breaches"),
+    "orders.compliance_check_submit": (
+        "POST",
+        "/crimes/{crime_id}/orders/{order_id}/compliance-checks",
+    ),
     "victim_care.needs_submit": ("POST", "/crimes/{crime_id}/victim-care/needs"),
     "victim_care.update_submit": ("POST", "/crimes/{crime_id}/victim-care/updates"),
     "victim_care.referral_submit": ("POST", "/crimes/{crime_id}/victim-care/referrals"),
+    "victim_care.referral_status_submit": (
+        "POST",
+        "/crimes/{crime_id}/victim-care/referrals/{referral_id}/status",
+    ),
+    "victim_care.feedback_submit": ("POST", "/crimes/{crime_id}/victim-care/feedback"),
     "tasks.inbox": ("GET", "/tasks"),
     "screening.list": ("GET", "/screening"),
     "screening.measures": ("GET", "/screening/measures"),
@@ -314,13 +328,21 @@ def client(matrix_app, session: Session) -> Iterator[TestClient]:  # type: ignor
 
 @pytest.fixture()
 def records(session: Session, actor_of) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """Path parameters: a visible unrestricted crime, an incident, two people, code 8L, an order."""
+    """Path parameters: a visible unrestricted crime, an incident, two people, code 8L, an order,
+    a referral."""
     from patternwatch.orders import service as orders_service
+    from patternwatch.victim_care import service as victim_care_service
 
     actor = actor_of(Role.INVESTIGATOR)
     crime = make_crime(session, actor)
     order = orders_service.create_order(
         session=session, actor=actor, crime_id=crime.id, data={"order_type": "spo"}
+    )
+    referral = victim_care_service.create_referral(
+        session=session,
+        actor=actor,
+        crime_id=crime.id,
+        data={"service": "paladin", "referred_on": "2025-03-03"},
     )
     incident = make_incident(session, actor)
     person = make_person(session, actor)
@@ -345,6 +367,7 @@ def records(session: Session, actor_of) -> dict[str, str]:  # type: ignore[no-un
         "flag_id": str(flag.id),
         "merge_id": "999999",  # no such merge: an allowed role gets 404 or 422
         "order_id": str(order.id),
+        "referral_id": str(referral.id),
     }
 
 

@@ -207,3 +207,51 @@ def test_stalking_without_spo_decision_flag(session, actor_of) -> None:  # type:
         )
     }
     assert crime.id not in ids
+
+
+@pytest.mark.parametrize(
+    ("granted", "discharged", "checked", "refused_because"),
+    [
+        (date(2025, 1, 6), None, date(2025, 2, 1), None),
+        (None, None, date(2025, 2, 1), "in force"),  # only considered
+        (date(2025, 1, 6), date(2025, 1, 20), date(2025, 2, 1), "in force"),
+        (date(2025, 1, 6), date(2025, 1, 20), date(2025, 1, 10), None),  # before discharge
+        (date(2025, 1, 6), None, date(2999, 1, 1), "future"),
+    ],
+)
+def test_compliance_check_only_on_an_order_in_force(  # type: ignore[no-untyped-def]
+    session, actor_of, granted, discharged, checked, refused_because
+) -> None:
+    actor = actor_of(Role.INVESTIGATOR)
+    crime = make_crime(session, actor, principal="8Q")
+    order = orders_service.create_order(
+        session=session,
+        actor=actor,
+        crime_id=crime.id,
+        data={"order_type": "restraining", "granted_on": granted, "start_date": granted},
+    )
+    if discharged:
+        orders_service.record_order_event(
+            session=session,
+            actor=actor,
+            order_id=order.id,
+            data={"kind": "discharged", "on": discharged},
+        )
+    data = {"checked_on": checked, "outcome": "compliant"}
+    if refused_because is None:
+        check = orders_service.record_compliance_check(
+            session=session, actor=actor, order_id=order.id, data=data
+        )
+        assert check.checked_by_name == actor.username
+        audit = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.entity_type == "protective_order", AuditEvent.entity_id == order.id
+            )
+        ).all()
+        assert audit[-1].changes["compliance_check_id"] == check.id
+    else:
+        with pytest.raises(Invalid) as exc:
+            orders_service.record_compliance_check(
+                session=session, actor=actor, order_id=order.id, data=data
+            )
+        assert refused_because in exc.value.message and "checked_on" in exc.value.field_errors

@@ -11,7 +11,7 @@ from patternwatch.access.enums import Role
 from patternwatch.crimes.models import Crime
 from patternwatch.orders.models import Breach, ProtectiveOrder
 from patternwatch.orders.service import today
-from tests.factories import make_crime
+from tests.factories import make_crime, make_incident
 from tests.helpers import login, post_form, soup
 
 
@@ -30,6 +30,14 @@ def test_investigator_walks_a_stalking_case(client, session, personas) -> None: 
     session.commit()
     login(client, investigator)
     base = f"/crimes/{crime.id}"
+
+    # The call: the incident is graded with THRIVE on its page.
+    incident = make_incident(session, investigator.actor)
+    session.commit()
+    graded = post_form(client, f"/incidents/{incident.id}/thrive", {"grade": "1", "threat": "Hi"})
+    assert graded.status_code == 303
+    thrive = soup(client.get(f"/incidents/{incident.id}").text)
+    assert thrive.select_one('[data-testid="thrive-current"]')["data-grade"] == "1"
 
     # Report: the crime page links to safeguarding; screening and SPO decision are owed.
     detail = soup(client.get(base).text)
@@ -122,6 +130,18 @@ def test_investigator_walks_a_stalking_case(client, session, personas) -> None: 
         == 303
     )
 
+    # Compliance: the order in force takes a check from the safeguarding page.
+    page = soup(client.get(f"{base}/safeguarding").text)
+    assert page.select_one(f'#order-{order.id} [data-testid="check-form"]') is not None
+    checked = post_form(
+        client,
+        f"{base}/orders/{order.id}/compliance-checks",
+        {"checked_on": on.isoformat(), "outcome": "breach_suspected", "note": "Seen near work"},
+    )
+    assert checked.status_code == 303
+    page = soup(client.get(f"{base}/safeguarding").text)
+    assert page.select_one('[data-testid="check"]')["data-outcome"] == "breach_suspected"
+
     # The arrest for the breach: the victim is owed an update.
     assert (
         post_form(
@@ -131,6 +151,33 @@ def test_investigator_walks_a_stalking_case(client, session, personas) -> None: 
     )
     assert "victim_update" in task_kinds(client, crime.id)
     assert "order" not in task_kinds(client, crime.id)
+
+    # Victims' Code: needs assessed, so a referral is owed; referred, accepted; feedback kept.
+    vc = f"{base}/victim-care"
+    assert post_form(client, f"{vc}/needs", {"unsafe_to_contact": "on"}).status_code == 303
+    assert "referral" in task_kinds(client, crime.id)
+    referred = post_form(
+        client, f"{vc}/referrals", {"service": "paladin", "referred_on": on.isoformat()}
+    )
+    assert referred.status_code == 303
+    assert "referral" not in task_kinds(client, crime.id)
+    referral = soup(client.get(f"{base}/safeguarding").text).select_one('[data-testid="referral"]')
+    status_form = referral.select_one('[data-testid="referral-status-form"]')
+    assert (
+        post_form(
+            client, status_form["action"], {"status": "accepted", "status_on": on.isoformat()}
+        ).status_code
+        == 303
+    )
+    assert (
+        post_form(
+            client, f"{vc}/feedback", {"received_on": on.isoformat(), "satisfied": "yes"}
+        ).status_code
+        == 303
+    )
+    page = soup(client.get(f"{base}/safeguarding").text)
+    assert page.select_one('[data-testid="referral"]')["data-status"] == "accepted"
+    assert len(page.select('[data-testid="feedback-row"]')) == 1
 
     # Outcome: allowed now; the crime is finalised.
     assert post_form(client, f"{base}/outcome", {"code": "1"}).status_code == 303

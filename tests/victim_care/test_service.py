@@ -113,3 +113,48 @@ def test_referrals_and_feedback(session, actor_of) -> None:  # type: ignore[no-u
             crime_id=crime.id,
             data={"received_on": date(2025, 5, 1)},
         )
+
+
+@pytest.mark.parametrize(
+    ("status", "status_on", "reason", "field"),
+    [
+        ("accepted", date(2025, 3, 3), "", None),
+        ("declined", date(2025, 3, 4), "Victim declined support", None),
+        ("declined", date(2025, 3, 4), "", "reason"),
+        ("referred", date(2025, 3, 4), "", "status"),
+        ("accepted", date(2025, 3, 2), "", "status_on"),  # before the referral
+        ("accepted", date(2999, 1, 1), "", "status_on"),  # in the future
+    ],
+)
+def test_referral_status_rules(session, actor_of, status, status_on, reason, field) -> None:  # type: ignore[no-untyped-def]
+    actor = actor_of(Role.VICTIM_CARE)
+    crime = make_crime(session, actor_of(Role.INVESTIGATOR), principal="8Q")
+    referral = vc.create_referral(
+        session=session,
+        actor=actor,
+        crime_id=crime.id,
+        data={"service": "isac_idva", "referred_on": date(2025, 3, 3)},
+    )
+    data = {"status": status, "status_on": status_on, "reason": reason}
+    if field is None:
+        changed = vc.change_referral_status(
+            session=session, actor=actor, crime_id=crime.id, referral_id=referral.id, data=data
+        )
+        assert changed.status.value == status and changed.status_on == status_on
+    else:
+        with pytest.raises(Invalid) as exc:
+            vc.change_referral_status(
+                session=session, actor=actor, crime_id=crime.id, referral_id=referral.id, data=data
+            )
+        assert field in exc.value.field_errors
+        assert referral.status.value == "referred"
+
+
+def test_feedback_cannot_be_dated_ahead(session, actor_of) -> None:  # type: ignore[no-untyped-def]
+    actor = actor_of(Role.VICTIM_CARE)
+    crime = make_crime(session, actor_of(Role.INVESTIGATOR), principal="8Q")
+    with pytest.raises(Invalid) as exc:
+        vc.record_feedback(
+            session=session, actor=actor, crime_id=crime.id, data={"received_on": date(2999, 1, 1)}
+        )
+    assert "received_on" in exc.value.field_errors

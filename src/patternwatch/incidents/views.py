@@ -1,4 +1,4 @@
-"""Incident pages: list, record, view, edit, and add people."""
+"""Incident pages: list, record, view, edit, add people, and grade with THRIVE."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from patternwatch.incidents.enums import IncidentSource, IncidentStatus
 from patternwatch.incidents.models import Incident
 from patternwatch.people import forms as people_forms
 from patternwatch.people import service as people_service
+from patternwatch.risk import service as risk_service
 from patternwatch.timeutil import local
 from patternwatch.web.deps import CsrfDep, SessionDep, require
 from patternwatch.web.forms import FormDep, form_dict, form_errors, parse_offset
@@ -27,6 +28,7 @@ Viewer = Annotated[Actor, Depends(require(Action.INCIDENT_VIEW))]
 Creator = Annotated[Actor, Depends(require(Action.INCIDENT_CREATE))]
 Editor = Annotated[Actor, Depends(require(Action.INCIDENT_EDIT))]
 Linker = Annotated[Actor, Depends(require(Action.INVOLVEMENT_EDIT))]
+Grader = Annotated[Actor, Depends(require(Action.RISK_ASSESS))]
 
 LABELS = {
     "reference": "Incident reference",
@@ -40,6 +42,18 @@ LABELS = {
     "district": "District",
     "narrative": "Narrative",
 }
+# The THRIVE form's inputs are named for ThriveCreate's fields; ids and errors carry "thrive-"
+# so they cannot clash with the add-a-person form on the same page.
+THRIVE_FIELDS = {
+    "grade": "Grade",
+    "threat": "Threat",
+    "harm": "Harm",
+    "risk": "Risk",
+    "investigation": "Investigation",
+    "vulnerability": "Vulnerability",
+    "engagement": "Engagement",
+}
+THRIVE_LABELS = {f"thrive-{k}": v for k, v in THRIVE_FIELDS.items()}
 SEARCH_LABELS = {"q": "Text", "from": "Received from", "to": "Received to", "status": "Status"}
 SEARCH_ALIASES = {"text": "q", "date_from": "from", "date_to": "to"}
 
@@ -169,10 +183,16 @@ def _detail_page(
     *,
     audit_read: bool = True,
     person: dict[str, Any] | None = None,
+    thrive: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
     incident = incidents_service.get_incident_for_actor(
         session=session, actor=actor, incident_id=incident_id, audit_read=audit_read
+    )
+    gradings = (
+        risk_service.list_thrive(session=session, actor=actor, incident_id=incident_id)
+        if actor.can(Action.SAFEGUARDING_VIEW)
+        else []
     )
     crimes = incidents_service.crimes_from_incident(
         session=session, actor=actor, incident_id=incident_id
@@ -193,6 +213,13 @@ def _detail_page(
         ),
         "person": person,
         **people_forms.add_person_choices(),
+        "gradings": gradings,
+        "thrive": thrive or {"values": {}, "errors": {}, "message": None},
+        "thrive_fields": THRIVE_FIELDS,
+        "thrive_labels": THRIVE_LABELS,
+        "thrive_action": request.app.url_path_for(
+            "incidents.thrive_submit", incident_id=incident_id
+        ),
     }
     return render(request, "incidents/detail.html", context, status_code=status_code)
 
@@ -269,3 +296,38 @@ def incident_add_person(
     session.commit()
     flash(request, f"{person.display_name} added as {involvement.role.label.lower()}.")
     return RedirectResponse(_detail_path(request, incident_id) + "#people", status_code=303)
+
+
+@router.post(
+    "/incidents/{incident_id}/thrive", name="incidents.thrive_submit", dependencies=[CsrfDep]
+)
+def incident_thrive_submit(
+    request: Request, session: SessionDep, actor: Grader, incident_id: int, form: FormDep
+) -> Response:
+    values, data = _input(form)
+    try:
+        grading = risk_service.grade_incident(
+            session=session, actor=actor, incident_id=incident_id, data=data
+        )
+    except Invalid as exc:
+        session.rollback()
+        message, errors = form_errors(exc, fields=THRIVE_FIELDS)
+        thrive = {
+            "values": values,
+            "errors": {f"thrive-{k}": v for k, v in errors.items()},
+            "message": message,
+        }
+        return _detail_page(
+            request,
+            session,
+            actor,
+            incident_id,
+            audit_read=False,
+            thrive=thrive,
+            status_code=422,
+        )
+    session.commit()
+    flash(
+        request, f"THRIVE grade {grading.grade} recorded; any earlier grading is kept as history."
+    )
+    return RedirectResponse(_detail_path(request, incident_id) + "#thrive", status_code=303)

@@ -415,6 +415,17 @@ def record_compliance_check(
     actor.require(Action.ORDER_MANAGE)
     data = _validate(ComplianceCheckCreate, data, "The compliance check is not valid")
     order = get_order_for_actor(session=session, actor=actor, order_id=order_id)
+    if data.checked_on > today():
+        message = "A compliance check cannot be dated in the future."
+        raise Invalid(message, {"checked_on": "cannot be in the future"})
+    # Only an order in force has conditions to comply with (issue 7: checks on active orders).
+    status_then = order_status(order, data.checked_on)
+    if not status_then.is_in_force:
+        message = (
+            f"Compliance is checked on an order in force; on {data.checked_on.isoformat()} this "
+            f"order was {status_then.label.lower()}."
+        )
+        raise Invalid(message, {"checked_on": "the order was not in force on this date"})
     check = ComplianceCheck(
         order_id=order.id,
         checked_on=data.checked_on,
@@ -431,8 +442,25 @@ def record_compliance_check(
         entity_type="protective_order",
         entity_id=order.id,
         summary=f"Compliance check on order {order.id}: {data.outcome.label}",
+        changes={
+            "compliance_check_id": check.id,
+            "checked_on": data.checked_on.isoformat(),
+            "outcome": data.outcome.value,
+        },
     )
     return check
+
+
+def compliance_check_due(order: ProtectiveOrder, on: date) -> date | None:
+    """When an order in force on a day is next due a compliance check (None if not in force).
+
+    Needs the order's checks loaded (get_order_for_actor and list_orders load them).
+    """
+    dates = dates_of(order)
+    if not rules.status(dates, on).is_in_force:
+        return None
+    last = max((c.checked_on for c in order.checks), default=None)
+    return rules.next_check_due(dates, last)
 
 
 # ---- oversight queries (task inbox) --------------------------------------------------------
@@ -468,8 +496,7 @@ def orders_needing_attention(*, session: Session, actor: Actor, on: date) -> lis
         if due is not None and order.notification_received_on is None:
             what = "Notification missed" if on > due else "Notification due"
             out.append(OrderDue(order, crime, what, due))
-        last = max((c.checked_on for c in order.checks), default=None)
-        check_due = rules.next_check_due(dates, last)
+        check_due = compliance_check_due(order, on)
         if check_due is not None and check_due <= on:
             out.append(OrderDue(order, crime, "Compliance check due", check_due))
     return out

@@ -1,4 +1,5 @@
-"""Order forms on the safeguarding page: SPO decision, outcome, orders, their steps, breaches."""
+"""Order forms on the safeguarding page: SPO decision, outcome, orders, their steps, breaches
+and compliance checks."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from patternwatch.access.actor import Actor
 from patternwatch.access.permissions import Action
 from patternwatch.errors import Invalid
 from patternwatch.orders import service as orders_service
-from patternwatch.tasks.pages import prefixed, safeguarding_page
+from patternwatch.tasks.pages import prefixed, prefixed_values, safeguarding_page
 from patternwatch.web.deps import CsrfDep, SessionDep, require
 from patternwatch.web.forms import FormDep, form_dict
 from patternwatch.web.templating import flash
@@ -28,7 +29,13 @@ def _back(request: Request, crime_id: int, message: str, anchor: str) -> Respons
 
 
 def _failed(
-    request: Request, session: Any, actor: Actor, crime_id: int, exc: Invalid, prefix: str
+    request: Request,
+    session: Any,
+    actor: Actor,
+    crime_id: int,
+    exc: Invalid,
+    prefix: str,
+    values: dict[str, Any] | None = None,
 ) -> Response:
     session.rollback()
     return safeguarding_page(
@@ -38,6 +45,7 @@ def _failed(
         crime_id=crime_id,
         errors=prefixed(exc, prefix),
         message=exc.message,
+        values=prefixed_values(values or {}, prefix),
         status_code=422,
     )
 
@@ -161,5 +169,38 @@ def breach_submit(
         request,
         crime_id,
         f"Breach recorded as crime {breach.breach_crime_id}, linked to this course of conduct.",
+        f"order-{order_id}",
+    )
+
+
+@router.post(
+    "/crimes/{crime_id}/orders/{order_id}/compliance-checks",
+    name="orders.compliance_check_submit",
+    dependencies=[CsrfDep],
+)
+def compliance_check_submit(
+    request: Request,
+    crime_id: int,
+    order_id: int,
+    session: SessionDep,
+    actor: Manager,
+    form: FormDep,
+) -> Response:
+    values = form_dict(form)
+    try:
+        order = orders_service.get_order_for_actor(session=session, actor=actor, order_id=order_id)
+        if order.crime_id != crime_id:
+            raise Invalid("That order belongs to another crime.")
+        check = orders_service.record_compliance_check(
+            session=session, actor=actor, order_id=order_id, data=_clean(values)
+        )
+    except Invalid as exc:
+        return _failed(request, session, actor, crime_id, exc, f"check-{order_id}", values)
+    session.commit()
+    return _back(
+        request,
+        crime_id,
+        f"Compliance check recorded: {check.outcome.label.lower()} on "
+        f"{check.checked_on.isoformat()}.",
         f"order-{order_id}",
     )

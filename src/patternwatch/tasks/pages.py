@@ -12,6 +12,7 @@ from patternwatch.access.actor import Actor
 from patternwatch.errors import Invalid
 from patternwatch.orders import service as orders_service
 from patternwatch.orders.enums import (
+    CheckOutcome,
     OrderEventKind,
     ProtectiveOrderType,
     SpoDecisionKind,
@@ -36,9 +37,11 @@ def safeguarding_page(
     crime_id: int,
     errors: dict[str, str] | None = None,
     message: str | None = None,
+    values: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    """Render the crime's safeguarding page (also used to re-show a form that failed)."""
+    """Render the crime's safeguarding page (also used to re-show a form that failed, with the
+    values it was sent keyed like its errors)."""
     summary = tasks_service.safeguarding_for(
         session=session, actor=actor, crime_id=crime_id, on=orders_service.today()
     )
@@ -46,12 +49,15 @@ def safeguarding_page(
         "s": summary,
         "crime": summary.crime,
         "order_status": orders_service.order_status,
+        "check_due": orders_service.compliance_check_due,
         "errors": errors or {},
         "message": message,
+        "values": values or {},
         "tools": [RiskTool.S_DASH, RiskTool.DASH, RiskTool.DIGITAL],
         "spo_kinds": list(SpoDecisionKind),
         "order_types": list(ProtectiveOrderType),
         "event_kinds": list(OrderEventKind),
+        "check_outcomes": list(CheckOutcome),
         "term_kinds": list(TermKind),
         "enhanced": list(EnhancedCategory),
         "update_kinds": list(UpdateKind),
@@ -65,3 +71,8 @@ def safeguarding_page(
 def prefixed(exc: Invalid, prefix: str) -> dict[str, str]:
     """Field errors keyed to the page's input ids (one page holds several forms)."""
     return {f"{prefix}-{k.replace('.', '-')}": v for k, v in exc.field_errors.items()}
+
+
+def prefixed_values(values: dict[str, object], prefix: str) -> dict[str, str]:
+    """A failed form's submitted values, keyed like prefixed() errors, for re-display."""
+    return {f"{prefix}-{k}": str(v) for k, v in values.items() if v is not None}

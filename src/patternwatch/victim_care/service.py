@@ -21,6 +21,7 @@ from patternwatch.crimes import service as crimes_service
 from patternwatch.crimes.models import Crime
 from patternwatch.db.types import utcnow
 from patternwatch.errors import Invalid, NotFound
+from patternwatch.timeutil import local
 from patternwatch.victim_care import deadlines
 from patternwatch.victim_care.enums import ReferralStatus
 from patternwatch.victim_care.models import (
@@ -69,6 +70,10 @@ def _audit(session: Session, actor: Actor, crime: Crime, summary: str, **changes
         summary=f"{summary} ({crime.reference})",
         changes=changes or None,
     )
+
+
+def _today() -> date:
+    return local(utcnow()).date()  # type: ignore[union-attr]
 
 
 def list_rights(*, session: Session) -> list[VictimRight]:
@@ -235,10 +240,21 @@ def change_referral_status(
     referral = session.get(Referral, referral_id)
     if referral is None or referral.crime_id != crime.id:
         raise NotFound(f"Referral {referral_id} was not found on this crime.")
+    if data.status is ReferralStatus.REFERRED:
+        message = "A referral is made once; record it accepted, declined or suspended."
+        raise Invalid(message, {"status": "choose accepted, declined or suspended"})
     if data.status in (ReferralStatus.DECLINED, ReferralStatus.SUSPENDED) and not data.reason:
         raise Invalid(
             "Say why the referral was declined or suspended (e.g. unsafe to contact).",
             {"reason": "give a reason"},
+        )
+    if data.status_on < referral.referred_on:
+        message = f"The status cannot date from before the referral ({referral.referred_on})."
+        raise Invalid(message, {"status_on": "before the date referred"})
+    if data.status_on > _today():
+        raise Invalid(
+            "A referral status cannot be dated in the future.",
+            {"status_on": "cannot be in the future"},
         )
     referral.status, referral.status_on, referral.reason = data.status, data.status_on, data.reason
     session.flush()
@@ -259,6 +275,9 @@ def record_feedback(
     actor.require(Action.VICTIM_CARE_EDIT)
     data = _validate(FeedbackCreate, data, "The feedback is not valid")
     crime = _crime(session, actor, crime_id)
+    if data.received_on > _today():
+        message = "Feedback cannot be dated in the future."
+        raise Invalid(message, {"received_on": "cannot be in the future"})
     feedback = VictimFeedback(
         crime_id=crime.id, recorded_by_name=actor.username, **data.model_dump()
     )

@@ -1,4 +1,5 @@
-"""Victim care forms on the safeguarding page: needs, updates owed and given, referrals."""
+"""Victim care forms on the safeguarding page: needs, updates owed and given, referrals and
+their status, victim feedback."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from patternwatch.access.actor import Actor
 from patternwatch.access.permissions import Action
 from patternwatch.errors import Invalid
-from patternwatch.tasks.pages import prefixed, safeguarding_page
+from patternwatch.tasks.pages import prefixed, prefixed_values, safeguarding_page
 from patternwatch.victim_care import service as vc_service
 from patternwatch.web.deps import CsrfDep, SessionDep, require
 from patternwatch.web.forms import FormDep, form_dict
@@ -27,7 +28,13 @@ def _back(request: Request, crime_id: int, message: str) -> Response:
 
 
 def _failed(
-    request: Request, session: Any, actor: Actor, crime_id: int, exc: Invalid, prefix: str
+    request: Request,
+    session: Any,
+    actor: Actor,
+    crime_id: int,
+    exc: Invalid,
+    prefix: str,
+    values: dict[str, Any] | None = None,
 ) -> Response:
     session.rollback()
     return safeguarding_page(
@@ -37,6 +44,7 @@ def _failed(
         crime_id=crime_id,
         errors=prefixed(exc, prefix),
         message=exc.message,
+        values=prefixed_values(values or {}, prefix),
         status_code=422,
     )
 
@@ -103,20 +111,67 @@ def referral_submit(
 ) -> Response:
     values = _clean(form_dict(form))
     try:
-        if "referral_id" in values:
-            referral_id = values.pop("referral_id")
-            vc_service.change_referral_status(
-                session=session,
-                actor=actor,
-                crime_id=crime_id,
-                referral_id=int(referral_id) if referral_id.isdigit() else 0,
-                data=values,
-            )
-            message = "Referral updated."
-        else:
-            vc_service.create_referral(session=session, actor=actor, crime_id=crime_id, data=values)
-            message = "Referral recorded."
+        referral = vc_service.create_referral(
+            session=session, actor=actor, crime_id=crime_id, data=values
+        )
     except Invalid as exc:
         return _failed(request, session, actor, crime_id, exc, "referral")
     session.commit()
-    return _back(request, crime_id, message)
+    return _back(request, crime_id, f"Referral to {referral.service.label} recorded.")
+
+
+@router.post(
+    "/crimes/{crime_id}/victim-care/referrals/{referral_id}/status",
+    name="victim_care.referral_status_submit",
+    dependencies=[CsrfDep],
+)
+def referral_status_submit(
+    request: Request,
+    crime_id: int,
+    referral_id: int,
+    session: SessionDep,
+    actor: Editor,
+    form: FormDep,
+) -> Response:
+    values = form_dict(form)
+    try:
+        referral = vc_service.change_referral_status(
+            session=session,
+            actor=actor,
+            crime_id=crime_id,
+            referral_id=referral_id,
+            data=_clean(values),
+        )
+    except Invalid as exc:
+        prefix = f"referral-{referral_id}"
+        return _failed(request, session, actor, crime_id, exc, prefix, values)
+    session.commit()
+    return _back(
+        request,
+        crime_id,
+        f"Referral to {referral.service.label}: {referral.status.label.lower()}.",
+    )
+
+
+# The feedback form's answers to "satisfied with the service?"; blank means not asked or no answer.
+_SATISFIED = {"yes": True, "no": False}
+
+
+@router.post(
+    "/crimes/{crime_id}/victim-care/feedback",
+    name="victim_care.feedback_submit",
+    dependencies=[CsrfDep],
+)
+def feedback_submit(
+    request: Request, crime_id: int, session: SessionDep, actor: Editor, form: FormDep
+) -> Response:
+    values = form_dict(form)
+    data = _clean(values)
+    if "satisfied" in data:
+        data["satisfied"] = _SATISFIED.get(data["satisfied"], data["satisfied"])
+    try:
+        vc_service.record_feedback(session=session, actor=actor, crime_id=crime_id, data=data)
+    except Invalid as exc:
+        return _failed(request, session, actor, crime_id, exc, "feedback", values)
+    session.commit()
+    return _back(request, crime_id, "Victim feedback recorded.")
