@@ -273,6 +273,29 @@ def test_spo_facts_become_a_decision_and_an_order_through_its_life(
     ]
 
 
+@pytest.mark.parametrize(
+    ("status", "breach", "end", "ufo"),
+    [
+        ("restraining", "BR-RO", None, True),
+        ("non_molestation", "BR-NMO", date(2025, 1, 11), False),
+    ],
+)
+def test_restraining_and_non_molestation_orders_with_their_breaches(
+    status: str, breach: str, end: date | None, ufo: bool
+) -> None:
+    rows = _rows([_fact(status, 10, fact="order")], (breach, "BR-SPO"))
+    order = _order(rows)
+    assert order["order_type"] == status
+    assert (order["granted_on"], order["end_date"], order["until_further_order"]) == (
+        date(2024, 1, 11),
+        end,
+        ufo,
+    )
+    assert rows["spo_decision"] == []
+    # Only the breach of this kind of order is linked to it.
+    assert [(r[1], r[2], r[3]) for r in rows["breach"]] == [(1, 1002, 1001)]
+
+
 def test_an_spo_shorter_than_two_years_is_refused() -> None:
     facts = [_fact("considered", 3), _fact("applied", 20), _fact("granted", 80, "duration_years=1")]
     with pytest.raises(ValueError, match="at least 2 years"):
@@ -361,7 +384,10 @@ def test_tables_hold_what_the_facts_say(session: Session, force: list[dict[str, 
     assert _count(session, RiskAssessment) == n("risk_screening", "done") > 0
     assert _count(session, RiskAnswer) == 11 * n("risk_screening", "done")
     assert _count(session, SpoDecision) == n("spo", "considered", "considered_not_applied") > 0
-    assert _count(session, ProtectiveOrder) == n("spo", "considered") >= 1
+    assert _count(session, ProtectiveOrder) == n("spo", "considered") + n(
+        "order", "restraining", "non_molestation"
+    )
+    assert n("spo", "considered") >= 1
     assert _count(session, NeedsAssessment) == n("needs_assessment", "done", "done_late") > 0
     assert _count(session, Referral) == n("referral", "made", "declined") > 0
     updates = [f for f in force if f["fact"] == "victim_update"]
@@ -391,7 +417,10 @@ def test_a_generated_order_is_shown_with_its_breaches(
     client, session: Session, personas, force: list[dict[str, str]]
 ) -> None:  # type: ignore[no-untyped-def]
     order = session.scalars(
-        select(ProtectiveOrder).where(ProtectiveOrder.granted_on.is_not(None))
+        select(ProtectiveOrder).where(
+            ProtectiveOrder.granted_on.is_not(None),
+            ProtectiveOrder.order_type == ProtectiveOrderType.SPO,
+        )
     ).first()
     assert order is not None, "the seed no longer yields a granted SPO: pick another"
     assert order.end_date >= order_rules.add_years(order.start_date, 2)

@@ -147,6 +147,18 @@ BREACH_DESCRIPTIONS = {
     "NT-SPO": "Failed to notify the police of name and address within 3 days of service "
     "(Stalking Protection Act 2019).",
 }
+BREACH_DESCRIPTIONS["BR-RO"] = "Contact with the protected person in breach of the order."
+BREACH_DESCRIPTIONS["BR-NMO"] = BREACH_DESCRIPTIONS["BR-RO"]
+NMO = ProtectiveOrderType.NON_MOLESTATION
+# Restraining orders on conviction may run for a period or until further order [L6][L7];
+# non-molestation orders are made for a fixed period [L20]. ASSUMPTION: restraining orders until
+# further order, non-molestation orders for 1 year.
+NMO_YEARS = 1
+OTHER_ORDER_BREACH = {ProtectiveOrderType.RESTRAINING: "BR-RO", NMO: "BR-NMO"}
+OTHER_ORDER_NOTES = {
+    ProtectiveOrderType.RESTRAINING: "Made by the court on conviction.",
+    NMO: "Civil order obtained by the victim (Family Law Act 1996).",
+}
 NEEDS_TEXT = "Stalking: safety advice, support with reporting, contact preferences recorded."
 
 
@@ -282,9 +294,86 @@ class SafeguardingRows:
                 self._referral(out, f, crime, parties.get(crime.key, {}).get("victim"))
             elif f.fact == "victim_update":
                 self._update(out, f, crime, enhanced_from.get(crime.key))
+            elif f.fact == "order":
+                self._other_order(out, f, crime, case, parties)
         if spo_facts:
             self._spo(out, spo_facts, crimes, case, parties)
         return out
+
+    def _breaches(
+        self,
+        out: dict[str, list[Any]],
+        order_id: int,
+        codes: tuple[str, ...],
+        course: CrimeRec,
+        case: Case,
+    ) -> None:
+        """Link each breach crime of the course to its order and to the course of conduct."""
+        for c in case.crimes:
+            if c.principal in codes:
+                out["breach"].append(
+                    (
+                        self.next_id("breach"),
+                        order_id,
+                        self._crime_id(c),
+                        self._crime_id(course),
+                        c.offence_to or c.reported_at,
+                        BREACH_DESCRIPTIONS[c.principal],
+                        self.username(c.oic),
+                        c.recorded_at,
+                    )
+                )
+
+    def _other_order(
+        self,
+        out: dict[str, list[Any]],
+        f: SafeguardingFact,
+        crime: CrimeRec,
+        case: Case,
+        parties: dict[int, dict[str, int]],
+    ) -> None:
+        """A restraining order on charge, or a non-molestation order, made on the fact's day."""
+        assert f.on is not None
+        kind = ProtectiveOrderType(f.status)
+        start = f.on
+        end = order_rules.add_years(start, NMO_YEARS) if kind is NMO else None
+        error = order_rules.duration_error(kind, start, end, end is None)
+        if error:
+            raise ValueError(error)
+        order_id = self.next_id("protective_order")
+        officer_id, officer = self._officer(crime)
+        people = parties.get(crime.key, {})
+        out["protective_order"].append(
+            (
+                order_id,
+                self._crime_id(crime),
+                kind.value,
+                self._person(people.get("suspect")),
+                self._person(people.get("victim")),
+                None,
+                None,
+                None,
+                start,
+                None,
+                None,
+                start,
+                end,
+                end is None,
+                start,
+                None,
+                None,
+                OTHER_ORDER_NOTES[kind],
+                officer_id,
+                f.at,
+            )
+        )
+        text = "No contact with the protected person by any means, directly or through others."
+        out["order_term"].append((self.next_id("order_term"), order_id, "prohibition", text))
+        for kind_done in (OrderEventKind.GRANTED, OrderEventKind.SERVED):
+            out["order_event"].append(
+                (self.next_id("order_event"), order_id, kind_done.value, start, "", officer, f.at)
+            )
+        self._breaches(out, order_id, (OTHER_ORDER_BREACH[kind],), crime, case)
 
     def _crime_id(self, crime: CrimeRec) -> int:
         return self.crime0 + crime.key
@@ -506,19 +595,5 @@ class SafeguardingRows:
                     moments.get(day) or noon(day),
                 )
             )
-        if path.in_force_from is None:
-            return
-        for c in case.crimes:
-            if c.principal in BREACH_DESCRIPTIONS:
-                out["breach"].append(
-                    (
-                        self.next_id("breach"),
-                        order_id,
-                        self._crime_id(c),
-                        self._crime_id(crime),
-                        c.offence_to or c.reported_at,
-                        BREACH_DESCRIPTIONS[c.principal],
-                        self.username(c.oic),
-                        c.recorded_at,
-                    )
-                )
+        if path.in_force_from is not None:
+            self._breaches(out, order_id, ("BR-SPO", "NT-SPO"), crime, case)

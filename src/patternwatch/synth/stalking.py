@@ -136,8 +136,9 @@ def stalking_course(ctx: Ctx) -> None:
 
     orders: list[tuple[str, datetime]] = []  # (breach code, in force from)
     breach_after: datetime | None = None
+    nmo_since: datetime | None = None
     if relationship in ("ex_partner", "family") and chance(rng, cal.NMO_OBTAINED):
-        since = start + days(10 + rng.random() * 50)
+        since = nmo_since = start + days(10 + rng.random() * 50)
         orders.append(("BR-NMO", since))
         if chance(rng, cal.NMO_BREACHED):
             breach_after = since
@@ -321,6 +322,7 @@ def stalking_course(ctx: Ctx) -> None:
                 if chance(rng, cal.RO_ON_CHARGE):
                     since = crime.outcome_at + days(14 + rng.random() * 46)
                     orders.append(("BR-RO", since))
+                    _order_fact(ctx, facts, series_id, crime, victim, "restraining", since)
                     if chance(rng, cal.RO_BREACHED):
                         breach_after = since
                         n_events = max(n_events, i + 2)
@@ -341,6 +343,9 @@ def stalking_course(ctx: Ctx) -> None:
         ctx.finish(start)
         return
     state.pairs.add((victim, suspect, relationship))
+    if nmo_since is not None and crimes:
+        # The civil order protects the victim in the course the police recorded (its first crime).
+        _order_fact(ctx, facts, series_id, crimes[0], victim, "non_molestation", nmo_since)
     _screening_and_support(ctx, crimes, series_id, facts, recognised, relationship, max_stage)
     case.facts.extend(facts)
     initial = [(c.changes[0].principal_after, c.changes[0].included_after) for c in crimes]
@@ -394,6 +399,32 @@ def _classify(
     principal = (_MISRECORD_ONLINE if event_online else _MISRECORD_IN_PERSON).pick(rng)
     reclass_p = {"8L": cal.RECLASSIFY_8L_TO_8Q, "8R": cal.RECLASSIFY_8R_TO_8Q}.get(principal, 0.0)
     return principal, (), "8Q", (), True, "8Q" if chance(rng, reclass_p) else None
+
+
+def _order_fact(
+    ctx: Ctx,
+    facts: list[SafeguardingFact],
+    series_id: str,
+    crime: CrimeRec,
+    victim: TruePerson,
+    order_type: str,
+    since: datetime,
+) -> None:
+    """A restraining order on charge or a non-molestation order in force from ``since``."""
+    if since > ctx.state.end_utc:
+        return
+    facts.append(
+        SafeguardingFact(
+            series_id=series_id,
+            crime_key=crime.key,
+            crime_reference=crime.reference,
+            victim_person_key=_key(ctx, victim),
+            fact="order",
+            status=order_type,
+            on=ctx.state.clock.local_date(since),
+            at=since,
+        )
+    )
 
 
 def _key(ctx: Ctx, person: TruePerson) -> int | None:
