@@ -394,6 +394,13 @@ def test_tables_hold_what_the_facts_say(session: Session, force: list[dict[str, 
     assert _count(session, VictimUpdate) == len(updates) > 0
     given = session.scalar(select(func.count()).where(VictimUpdate.given_on.is_not(None)))
     assert given == sum(1 for f in updates if f["status"] != "not_given")
+    for update in session.scalars(select(VictimUpdate)):
+        assert update.event_on < update.due_on
+        assert update.given_on is None or update.given_on >= update.event_on
+    # A declined referral says why (as victim_care/service.change_referral_status requires).
+    for referral in session.scalars(select(Referral)):
+        assert referral.status.value in ("referred", "declined")
+        assert referral.status.value == "referred" or referral.reason
     # Omissions are in the facts and absent from the tables.
     assert any(f["status"] == "not_considered" for f in force)
     assert any(f["fact"] == "risk_screening" and f["status"] == "not_done" for f in force)
