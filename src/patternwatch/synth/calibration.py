@@ -194,7 +194,7 @@ RO_BREACHED = 0.30
 NMO_OBTAINED = 0.08
 NMO_BREACHED = 0.40
 
-# ---- Risk, needs assessment and referrals (to be persisted when those tables exist) -----------
+# ---- Risk, needs assessment, referrals and victim updates (synth/safeguarding.py) -------------
 
 # HMIC 2017: no initial risk assessment in 46% of cases [S34] (anchors 0); DASH stalking questions
 # often skipped [S34]. ASSUMPTION: S-DASH done on 55% of recognised courses, 15% of others.
@@ -210,6 +210,22 @@ REFERRAL_RATES: dict[str, float] = {  # of recognised courses, ASSUMPTION; servi
     "national_stalking_helpline": 0.35,
 }
 REFERRAL_DECLINED = 0.15  # victim declines, ASSUMPTION
+# The S-DASH level follows the score as the question set's data grades it (risk/scoring.py):
+# medium from 3 "yes", high from 6 (force-local defaults of migrations/data/safeguarding.json;
+# S-DASH itself says only "the more yes answers, the higher the risk", domain.md 2.1, UNCONFIRMED
+# bands). A tested check keeps these equal to the data. The assessor also grades high on
+# professional judgement when the conduct reached violence (stage 4), whatever the score
+# (domain.md 2.3: professional judgement overrides the score).
+SDASH_MEDIUM_FROM = 3
+SDASH_HIGH_FROM = 6
+# Stalking victims are "persistently targeted" for enhanced rights when the course is recognised
+# as stalking (domain.md 5 [V4][V5][V9]; College of Policing [R25]: they may be entitled).
+# ASSUMPTION: unrecognised courses get the standard service.
+# Victim updates owed after each outcome (charge, or no further action): 5 working days, 1 for
+# enhanced rights (data, domain.md 5 [V7][V8][V11]). ASSUMPTION: given on time (the same or next
+# day) on 70%, late (14-45 days) on 20%, never on 10%; no national compliance figure was found.
+VICTIM_UPDATE_ON_TIME = 0.70
+VICTIM_UPDATE_LATE = 0.20
 
 # ---- Other case kinds ---------------------------------------------------------------------------
 

@@ -141,8 +141,8 @@ class SeriesRec:
 
 @dataclass
 class SafeguardingFact:
-    """A risk, order, needs-assessment or referral fact; to be persisted when the safeguarding
-    tables exist (a later issue), written to safeguarding_facts.csv until then."""
+    """A risk, order, needs-assessment, referral or victim-update fact: written to
+    safeguarding_facts.csv and persisted in the safeguarding tables by synth/safeguarding.py."""
 
     series_id: str
     crime_key: int | None
@@ -152,6 +152,7 @@ class SafeguardingFact:
     status: str
     on: date | None
     detail: str = ""
+    at: datetime | None = None  # the moment (UTC) behind ``on``, for the tables' timestamps
 
 
 @dataclass

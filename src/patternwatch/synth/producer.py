@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from patternwatch.synth.rows import RowBuilder, Targets
+from patternwatch.synth.safeguarding import SafeguardingData
 from patternwatch.synth.scenario import ScenarioConfig, State, generate
 
 Message = tuple[str, Any, Any]
@@ -47,6 +48,7 @@ class Job:
                 "max_ids": t.max_ids,
                 "classification_ids": t.classification_ids,
                 "outcome_ids": t.outcome_ids,
+                "safeguarding": t.safeguarding.to_json() if t.safeguarding else None,
                 "truth_dir": str(self.truth_dir) if self.truth_dir else None,
                 "batch_rows": self.batch_rows,
             }
@@ -68,6 +70,9 @@ class Job:
                 max_ids=d["max_ids"],
                 classification_ids=d["classification_ids"],
                 outcome_ids=d["outcome_ids"],
+                safeguarding=(
+                    SafeguardingData.from_json(d["safeguarding"]) if d["safeguarding"] else None
+                ),
             ),
             truth_dir=Path(d["truth_dir"]) if d["truth_dir"] else None,
             batch_rows=d["batch_rows"],
@@ -79,7 +84,7 @@ def produce(job: Job) -> Iterator[Message]:
     from patternwatch.synth.truth import TruthWriter
 
     state = State(job.config)
-    builder = RowBuilder(job.targets)
+    builder = RowBuilder(job.targets, window_end=job.config.end)
     truth = (
         TruthWriter(job.truth_dir, job.targets.base, state.clock.local_date)
         if job.truth_dir

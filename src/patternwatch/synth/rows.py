@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from patternwatch.synth.model import Case, CrimeRec, IncidentRec, PersonRec, StaffRec
+from patternwatch.synth.safeguarding import SAFEGUARDING_TABLES, SafeguardingData, SafeguardingRows
 
 # A password hash no password verifies against (argon2 rejects it as invalid), so nobody can log
 # in as a generated officer; access.passwords.verify_password returns False for it.
@@ -69,6 +70,8 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("id", ""), ("person_id", ""), ("incident_id", ""), ("crime_id", ""), ("role", ""),
         ("relationship", ""), ("created_at", "dt"), ("created_by_id", ""),
     ),
+    # Then the stalking courses' safeguarding records (synth/safeguarding.py).
+    **SAFEGUARDING_TABLES,
 }  # fmt: skip
 ID_TABLES = tuple(name for name, cols in TABLES.items() if cols[0][0] == "id")
 
@@ -91,6 +94,9 @@ class Targets:
     max_ids: dict[str, int]  # table -> maximum id before the run
     classification_ids: dict[str, int]
     outcome_ids: dict[str, int]
+    # The current S-DASH set, update timescales and bank holidays; None writes no safeguarding
+    # rows (the facts still go to the truth file).
+    safeguarding: SafeguardingData | None = None
 
     @property
     def base(self) -> IdBase:
@@ -162,6 +168,7 @@ class RowBuilder:
     buffers: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     pending: int = 0
+    window_end: date | None = None  # the last local day: nothing is dated after it
 
     def __post_init__(self) -> None:
         self.next_id = dict(self.targets.max_ids)
@@ -172,6 +179,24 @@ class RowBuilder:
             name: [(i, _SQLITE[kind]) for i, (_, kind) in enumerate(cols) if kind]
             for name, cols in TABLES.items()
         }
+        data = self.targets.safeguarding
+        self.safeguarding = (
+            SafeguardingRows(
+                data,
+                next_id=self._next_id,
+                username=self.usernames.__getitem__,
+                user0=self.targets.max_ids["user_account"],
+                person0=self.targets.person_base,
+                crime0=self.targets.crime_base,
+                window_end=self.window_end,
+            )
+            if data is not None
+            else None
+        )
+
+    def _next_id(self, table: str) -> int:
+        self.next_id[table] += 1
+        return self.next_id[table]
 
     def add(self, case: Case) -> None:
         buf, nid = self.buffers, self.next_id
@@ -205,6 +230,11 @@ class RowBuilder:
                     user0 + inv.created_by,
                 )
             )
+        if case.facts and self.safeguarding is not None:
+            for name, sg_rows in self.safeguarding.rows(case).items():
+                if sg_rows:
+                    buf[name].extend(sg_rows)
+                    self.pending += len(sg_rows)
         self.pending += (
             len(case.staff)
             + len(case.people)

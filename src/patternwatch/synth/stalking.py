@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from patternwatch.risk.scoring import Thresholds, level_for
 from patternwatch.synth import calibration as cal
 from patternwatch.synth import text
 from patternwatch.synth.cases import (
@@ -135,8 +136,9 @@ def stalking_course(ctx: Ctx) -> None:
 
     orders: list[tuple[str, datetime]] = []  # (breach code, in force from)
     breach_after: datetime | None = None
+    nmo_since: datetime | None = None
     if relationship in ("ex_partner", "family") and chance(rng, cal.NMO_OBTAINED):
-        since = start + days(10 + rng.random() * 50)
+        since = nmo_since = start + days(10 + rng.random() * 50)
         orders.append(("BR-NMO", since))
         if chance(rng, cal.NMO_BREACHED):
             breach_after = since
@@ -320,6 +322,7 @@ def stalking_course(ctx: Ctx) -> None:
                 if chance(rng, cal.RO_ON_CHARGE):
                     since = crime.outcome_at + days(14 + rng.random() * 46)
                     orders.append(("BR-RO", since))
+                    _order_fact(ctx, facts, series_id, crime, victim, "restraining", since)
                     if chance(rng, cal.RO_BREACHED):
                         breach_after = since
                         n_events = max(n_events, i + 2)
@@ -340,6 +343,9 @@ def stalking_course(ctx: Ctx) -> None:
         ctx.finish(start)
         return
     state.pairs.add((victim, suspect, relationship))
+    if nmo_since is not None and crimes:
+        # The civil order protects the victim in the course the police recorded (its first crime).
+        _order_fact(ctx, facts, series_id, crimes[0], victim, "non_molestation", nmo_since)
     _screening_and_support(ctx, crimes, series_id, facts, recognised, relationship, max_stage)
     case.facts.extend(facts)
     initial = [(c.changes[0].principal_after, c.changes[0].included_after) for c in crimes]
@@ -395,6 +401,32 @@ def _classify(
     return principal, (), "8Q", (), True, "8Q" if chance(rng, reclass_p) else None
 
 
+def _order_fact(
+    ctx: Ctx,
+    facts: list[SafeguardingFact],
+    series_id: str,
+    crime: CrimeRec,
+    victim: TruePerson,
+    order_type: str,
+    since: datetime,
+) -> None:
+    """A restraining order on charge or a non-molestation order in force from ``since``."""
+    if since > ctx.state.end_utc:
+        return
+    facts.append(
+        SafeguardingFact(
+            series_id=series_id,
+            crime_key=crime.key,
+            crime_reference=crime.reference,
+            victim_person_key=_key(ctx, victim),
+            fact="order",
+            status=order_type,
+            on=ctx.state.clock.local_date(since),
+            at=since,
+        )
+    )
+
+
 def _key(ctx: Ctx, person: TruePerson) -> int | None:
     rec = ctx.records.get(person.true_id)
     return rec.key if rec else None
@@ -426,6 +458,7 @@ def _spo(
                 status=status,
                 on=ctx.state.clock.local_date(when) if when else None,
                 detail=detail,
+                at=when,
             )
         )
 
@@ -523,6 +556,8 @@ def _notify_failure(
     _involve_pair(ctx, crime, None, victim, sus_rec, relationship, by=oic.key)
 
 
+_SDASH_THRESHOLDS = Thresholds(cal.SDASH_MEDIUM_FROM, cal.SDASH_HIGH_FROM, None)
+
 _SDASH = (
     "very_frightened",
     "harassed_before",
@@ -568,6 +603,7 @@ def _screening_and_support(
                 status=status,
                 on=ctx.state.clock.local_date(when) if when else None,
                 detail=detail,
+                at=when,
             )
         )
 
@@ -576,14 +612,17 @@ def _screening_and_support(
     if base is not None and chance(rng, done_p):
         when = _date(ctx, base + days(rng.random() * (2 if chance(rng, 0.7) else 30)))
         answers = _sdash_answers(ctx, max_stage, relationship)
-        yes = sum(answers)
-        # The assessor's grade (ASSUMPTION: more yes answers and worse conduct, higher grade).
-        if yes >= 8 or max_stage >= 4:
-            risk = "high"
-        elif yes >= 5 or max_stage >= 3:
-            risk = "medium"
+        # The level is the score's, as the question set grades it (calibration.SDASH_*), and
+        # high on professional judgement once the conduct reached violence.
+        judgement = max_stage >= 4
+        risk = level_for(sum(answers), _SDASH_THRESHOLDS, professional_judgement=judgement).value
         detail = ";".join(f"q{n + 1}={'Y' if a else 'N'}" for n, a in enumerate(answers))
-        fact("risk_screening", "done", when, f"tool=S-DASH;{detail};risk={risk}")
+        fact(
+            "risk_screening",
+            "done",
+            when,
+            f"tool=S-DASH;{detail};judgement={'Y' if judgement else 'N'};risk={risk}",
+        )
     else:
         fact("risk_screening", "not_done", None)
     if base is None:
@@ -594,7 +633,13 @@ def _screening_and_support(
         late = not chance(rng, cal.NEEDS_ASSESSMENT_ON_TIME)
         delay = 3 + rng.random() * 42 if late else rng.random() * 2
         when = _date(ctx, base + days(delay))
-        fact("needs_assessment", "done_late" if late else "done", when, f"days={delay:.1f}")
+        enhanced = ";enhanced=persistently_targeted" if recognised else ""
+        fact(
+            "needs_assessment",
+            "done_late" if late else "done",
+            when,
+            f"days={delay:.1f}{enhanced}",
+        )
     else:
         fact("needs_assessment", "not_done", None)
     factor = 1.0 if recognised else 0.3
@@ -617,6 +662,48 @@ def _screening_and_support(
     if risk == "high" and not made_any:
         # High risk and no specialist referral: the gap an oversight audit should find.
         fact("referral", "not_made", None, "isac")
+    _victim_updates(ctx, crimes, series_id, facts, victim_key)
+
+
+def _victim_updates(
+    ctx: Ctx,
+    crimes: list[CrimeRec],
+    series_id: str,
+    facts: list[SafeguardingFact],
+    victim_key: int | None,
+) -> None:
+    """Victims' Code updates owed after each outcome (domain.md 5): given on time, late or never.
+
+    Drawn last in the case, so adding them changed no earlier draw (the crimes stay the same).
+    """
+    rng, clock = ctx.rng, ctx.state.clock
+    for crime in crimes:
+        if crime.outcome is None or crime.outcome_at is None:
+            continue
+        kind = "charge" if crime.outcome == "1" else "no_further_action"
+        roll = rng.random()
+        if roll < cal.VICTIM_UPDATE_ON_TIME:
+            status, given = "given", _date(ctx, crime.outcome_at + days(rng.random()))
+        elif roll < cal.VICTIM_UPDATE_ON_TIME + cal.VICTIM_UPDATE_LATE:
+            status = "given_late"
+            given = _date(ctx, crime.outcome_at + days(14 + rng.random() * 31))
+        else:
+            status, given = "not_given", None
+        if given is None:
+            status = "not_given"  # not given by the end of the window: still owed
+        facts.append(
+            SafeguardingFact(
+                series_id=series_id,
+                crime_key=crime.key,
+                crime_reference=crime.reference,
+                victim_person_key=victim_key,
+                fact="victim_update",
+                status=status,
+                on=clock.local_date(given) if given else None,
+                detail=f"kind={kind};event={clock.local_date(crime.outcome_at).isoformat()}",
+                at=given,
+            )
+        )
 
 
 def _sdash_answers(ctx: Ctx, max_stage: int, relationship: str) -> list[bool]:

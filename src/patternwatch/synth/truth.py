@@ -6,8 +6,9 @@ Files (UTF-8, comma-separated, header first, rows in generation order, which is 
 - ``truth_incidents.csv``: one row per incident.
 - ``truth_people.csv``: one row per person record: which true person it is.
 - ``truth_series.csv``: one row per course of conduct (stalking, harassment, CCB).
-- ``safeguarding_facts.csv``: risk screening, SPO, needs assessment and referral facts per
-  stalking course, to be persisted when the safeguarding tables exist (a later issue).
+- ``safeguarding_facts.csv``: risk screening, SPO, needs assessment, referral and victim
+  update facts per stalking course, as decided; synth/safeguarding.py writes the same facts
+  into the safeguarding tables (a fact dated after the window is in the file, not the tables).
 
 docs/generator.md describes every column.
 """

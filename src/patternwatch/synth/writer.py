@@ -21,9 +21,20 @@ from patternwatch.crimes.models import (
 )
 from patternwatch.errors import Invalid
 from patternwatch.incidents.models import Incident
+from patternwatch.orders.models import Breach, OrderEvent, OrderTerm, ProtectiveOrder, SpoDecision
 from patternwatch.people.models import Involvement, Person, PersonIdentifier
 from patternwatch.reference.models import Classification, OutcomeCode
+from patternwatch.risk.enums import RiskTool
+from patternwatch.risk.models import RiskAnswer, RiskAssessment, RiskQuestion, RiskQuestionSet
 from patternwatch.synth.rows import DISABLED_PASSWORD_HASH, ID_TABLES, TABLES, IdBase, Targets
+from patternwatch.synth.safeguarding import SafeguardingData
+from patternwatch.victim_care.models import (
+    BankHoliday,
+    NeedsAssessment,
+    Referral,
+    VictimUpdate,
+    VictimUpdateRule,
+)
 
 __all__ = ["DISABLED_PASSWORD_HASH", "IdBase", "Sink", "Targets", "check_codes", "read_targets"]
 
@@ -39,6 +50,16 @@ MODELS: dict[str, Table] = {
         ClassificationChange,
         CrimeOnlineMethod,
         Involvement,
+        RiskAssessment,
+        RiskAnswer,
+        SpoDecision,
+        ProtectiveOrder,
+        OrderTerm,
+        OrderEvent,
+        Breach,
+        NeedsAssessment,
+        VictimUpdate,
+        Referral,
     )
 }
 
@@ -62,6 +83,49 @@ def read_targets(connection: Connection) -> Targets:
         outcome_ids={
             code: oid for code, oid in connection.execute(select(OutcomeCode.code, OutcomeCode.id))
         },
+        safeguarding=read_safeguarding(connection),
+    )
+
+
+def read_safeguarding(connection: Connection) -> SafeguardingData:
+    """The current S-DASH question set, the update timescales and the bank holidays (data)."""
+    qset = connection.execute(
+        select(
+            RiskQuestionSet.id,
+            RiskQuestionSet.medium_from,
+            RiskQuestionSet.high_from,
+            RiskQuestionSet.marac_from,
+        )
+        .where(RiskQuestionSet.tool == RiskTool.S_DASH, RiskQuestionSet.is_current.is_(True))
+        .order_by(RiskQuestionSet.version.desc())
+        .limit(1)
+    ).first()
+    if qset is None:
+        raise Invalid(
+            "The database holds no current S-DASH question set. Upgrade the schema "
+            "(patternwatch db upgrade) or restore the safeguarding data."
+        )
+    questions = connection.execute(
+        select(RiskQuestion.key, RiskQuestion.recommends_dmi)
+        .where(RiskQuestion.question_set_id == qset.id)
+        .order_by(RiskQuestion.position)
+    ).all()
+    rules = connection.execute(
+        select(
+            VictimUpdateRule.kind,
+            VictimUpdateRule.standard_working_days,
+            VictimUpdateRule.enhanced_working_days,
+        )
+    ).all()
+    return SafeguardingData(
+        sdash_set_id=qset.id,
+        sdash_keys=tuple(k for k, _ in questions),
+        sdash_dmi_keys=tuple(k for k, dmi in questions if dmi),
+        thresholds=(qset.medium_from, qset.high_from, qset.marac_from),
+        update_days={str(kind): (std, enh) for kind, std, enh in sorted(rules)},
+        bank_holidays=tuple(
+            connection.execute(select(BankHoliday.day).order_by(BankHoliday.day)).scalars()
+        ),
     )
 
 
