@@ -120,7 +120,9 @@ def install_error_handlers(app: FastAPI) -> None:
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """The application; tests pass their own settings (and may override get_session)."""
     settings = settings or get_settings()
-    engine = engine or make_engine(settings.resolved_database_url)
+    engine = engine or make_engine(
+        settings.resolved_database_url, sqlite_cache_mb=settings.sqlite_cache_mb
+    )
     app = FastAPI(
         title="Patternwatch",
         version=__version__,

@@ -45,7 +45,9 @@ def _session_factory(settings: Settings):  # type: ignore[no-untyped-def]
     import patternwatch.db.models  # noqa: F401
     from patternwatch.db.session import make_engine, make_session_factory
 
-    return make_session_factory(make_engine(settings.resolved_database_url))
+    return make_session_factory(
+        make_engine(settings.resolved_database_url, sqlite_cache_mb=settings.sqlite_cache_mb)
+    )
 
 
 def _with_progress(

@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     api_max_limit: int = Field(
         default=500, ge=10, le=10000, description="Largest `limit` the JSON API accepts."
     )
+    sqlite_cache_mb: int = Field(
+        default=64,
+        ge=2,
+        le=4096,
+        description="SQLite page cache per connection, in MiB (SQLite's own default is 2).",
+    )
     host: str = Field(default="127.0.0.1", description="Address `patternwatch serve` binds to.")
     port: int = Field(
         default=8000, ge=1, le=65535, description="Port `patternwatch serve` binds to."
