@@ -313,7 +313,7 @@ def jaro_winkler_rows(a: np.ndarray, b: np.ndarray, la: np.ndarray, lb: np.ndarr
 
 class _NameLevels:
     """The forename or surname levels of ``matching`` for arrays of name-code pairs, computed
-    once per distinct pair in a batch, a column at a time."""
+    a column at a time, once per distinct pair of names over all the batches of a dedupe."""
 
     def __init__(
         self,
@@ -328,11 +328,26 @@ class _NameLevels:
         weights = _SUR_WEIGHTS if surname else _FORE_WEIGHTS
         levels = SUR_LEVELS if surname else FORE_LEVELS
         self.weights = np.array([weights.get(name, 0.0) for name in levels])
+        # The name pairs already compared (sorted keys) and their levels.
+        self.known_keys = np.zeros(0, dtype=np.int64)
+        self.known_levels = np.zeros(0, dtype=np.int8)
 
     def __call__(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         width = len(self.lengths)
         keys, inverse = _distinct_inverse(a * width + b)
-        level = self.levels(keys // width, keys % width, keys)
+        level = np.zeros(len(keys), dtype=np.int8)
+        new = np.ones(len(keys), dtype=bool)
+        if len(self.known_keys):
+            at = np.minimum(np.searchsorted(self.known_keys, keys), len(self.known_keys) - 1)
+            new = self.known_keys[at] != keys
+            level[~new] = self.known_levels[at[~new]]
+        if new.any():
+            fresh = keys[new]
+            level[new] = self.levels(fresh // width, fresh % width, fresh)
+            merged = np.concatenate((self.known_keys, fresh))
+            order = np.argsort(merged)
+            self.known_keys = merged[order]
+            self.known_levels = np.concatenate((self.known_levels, level[new]))[order]
         return level[inverse], self.weights[level][inverse]
 
     def levels(self, ca: np.ndarray, cb: np.ndarray, keys: np.ndarray) -> np.ndarray:
