@@ -144,3 +144,45 @@ def test_candidates_list_likely_duplicates(session, actor_of, pair):
     first = next(c for c in candidates if {c.left.id, c.right.id} == {survivor.id, merged.id})
     assert first.probability >= 0.9
     assert first.levels["forename"] == "nickname"
+
+
+def test_candidates_are_rescored_only_when_a_matched_column_changes(
+    session, actor_of, pair, monkeypatch
+):
+    survivor, merged = pair
+    registrar = actor_of(Role.REGISTRAR)
+    calls = []
+    real = merge.matching.dedupe
+
+    def counting(records, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(len(records))
+        return real(records, **kwargs)
+
+    monkeypatch.setattr(merge.matching, "dedupe", counting)
+    # An earlier test may have scored these very rows (same ids, same names): start empty.
+    monkeypatch.setattr(merge, "_RANKED_CACHE", {})
+    first = merge.find_duplicate_candidates(session=session, actor=registrar)
+    again = merge.find_duplicate_candidates(session=session, actor=registrar)
+    assert len(calls) == 1  # the second visit reused the scored pairs
+    assert [(c.left.id, c.right.id, c.probability) for c in again] == [
+        (c.left.id, c.right.id, c.probability) for c in first
+    ]
+
+    merged.surname = "Somebody-Else"
+    session.flush()
+    changed = merge.find_duplicate_candidates(session=session, actor=registrar)
+    assert len(calls) == 2  # an edited name is scored afresh
+    assert {survivor.id, merged.id} not in [{c.left.id, c.right.id} for c in changed]
+
+    merged.surname = survivor.surname
+    session.flush()
+    merge.merge_people(
+        session=session,
+        actor=registrar,
+        survivor_id=survivor.id,
+        merged_id=merged.id,
+        reason="same person",
+    )
+    after = merge.find_duplicate_candidates(session=session, actor=registrar)
+    assert len(calls) == 3  # a merge changes the live records: scored afresh
+    assert all(merged.id not in (c.left.id, c.right.id) for c in after)

@@ -10,6 +10,7 @@ automatic.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -45,29 +46,72 @@ class MergeCandidate:
     levels: dict[str, str]
 
 
-def _record(p: Person) -> matching.PersonRecord:
-    return matching.PersonRecord(
-        record_id=str(p.id),
-        forename=p.forename,
-        surname=p.surname,
-        date_of_birth=p.date_of_birth,
-        postcode=p.postcode,
-        address=p.address,
-    )
+# (database URL, fingerprint of the matched columns) -> the ranked pairs, as person ids. The
+# matched columns are read on every visit (cheap: six columns); the scoring (the dear part at
+# hundreds of thousands of people) is redone only when one of them changed, e.g. after a merge.
+_RANKED_CACHE: dict[tuple[str, str], list[tuple[int, int, float, dict[str, str]]]] = {}
+_CACHE_SLOTS = 4
+
+
+def _ranked_pairs(session: Session, limit: int) -> list[tuple[int, int, float, dict[str, str]]]:
+    rows = session.execute(
+        select(
+            Person.id,
+            Person.forename,
+            Person.surname,
+            Person.date_of_birth,
+            Person.postcode,
+            Person.address,
+        )
+        .where(Person.merged_into_id.is_(None))
+        .order_by(Person.id)
+    ).all()
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(repr(tuple(row)).encode())
+    key = (str(session.get_bind().engine.url), f"{limit}:{digest.hexdigest()}")
+    cached = _RANKED_CACHE.get(key)
+    if cached is not None:
+        return cached
+    records = [
+        matching.PersonRecord(
+            record_id=str(r.id),
+            forename=r.forename,
+            surname=r.surname,
+            date_of_birth=r.date_of_birth,
+            postcode=r.postcode,
+            address=r.address,
+        )
+        for r in rows
+    ]
+    result = matching.dedupe(records, keep_pairs_above=REVIEW_FLOOR)
+    ranked = sorted(result.pairs, key=lambda t: (-t[2].probability, rows[t[0]].id))[:limit]
+    pairs = [(rows[i].id, rows[j].id, r.probability, dict(r.levels)) for i, j, r in ranked]
+    if len(_RANKED_CACHE) >= _CACHE_SLOTS:
+        _RANKED_CACHE.pop(next(iter(_RANKED_CACHE)))
+    _RANKED_CACHE[key] = pairs
+    return pairs
 
 
 def find_duplicate_candidates(
     *, session: Session, actor: Actor, limit: int = MAX_CANDIDATES
 ) -> list[MergeCandidate]:
-    """Score the live person records and return the likeliest duplicate pairs, best first."""
+    """Score the live person records and return the likeliest duplicate pairs, best first.
+
+    Only the matched columns are read for scoring, and the scored pairs are reused until one of
+    those columns changes; full records are loaded for the pairs shown only.
+    """
     actor.require(Action.PERSON_MERGE)
-    people = list(
-        session.scalars(select(Person).where(Person.merged_into_id.is_(None)).order_by(Person.id))
+    pairs = _ranked_pairs(session, limit)
+    wanted = {i for left, right, _, _ in pairs for i in (left, right)}
+    people = (
+        {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(sorted(wanted))))}
+        if wanted
+        else {}
     )
-    result = matching.dedupe([_record(p) for p in people], keep_pairs_above=REVIEW_FLOOR)
-    ranked = sorted(result.pairs, key=lambda t: (-t[2].probability, people[t[0]].id))[:limit]
     candidates = [
-        MergeCandidate(people[i], people[j], r.probability, r.levels) for i, j, r in ranked
+        MergeCandidate(people[left], people[right], probability, levels)
+        for left, right, probability, levels in pairs
     ]
     audit.record(
         session=session,
