@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from patternwatch.access.actor import Actor
 from patternwatch.access.permissions import Action
@@ -21,6 +22,13 @@ router = APIRouter(include_in_schema=False)
 
 Manager = Annotated[Actor, Depends(require(Action.ORDER_MANAGE))]
 Finaliser = Annotated[Actor, Depends(require(Action.CRIME_OUTCOME))]
+
+
+def _check_order_on_crime(session: Session, actor: Actor, crime_id: int, order_id: int) -> None:
+    """The order must be one the actor may see, on the crime whose page posted the form."""
+    order = orders_service.get_order_for_actor(session=session, actor=actor, order_id=order_id)
+    if order.crime_id != crime_id:
+        raise Invalid("That order belongs to another crime.")
 
 
 def _back(request: Request, crime_id: int, message: str, anchor: str) -> Response:
@@ -127,9 +135,7 @@ def order_event_submit(
     if not values.get("until_further_order"):
         values.pop("until_further_order", None)
     try:
-        order = orders_service.get_order_for_actor(session=session, actor=actor, order_id=order_id)
-        if order.crime_id != crime_id:
-            raise Invalid("That order belongs to another crime.")
+        _check_order_on_crime(session, actor, crime_id, order_id)
         event = orders_service.record_order_event(
             session=session, actor=actor, order_id=order_id, data=_clean(values)
         )
@@ -156,9 +162,7 @@ def breach_submit(
 ) -> Response:
     values = form_dict(form)
     try:
-        order = orders_service.get_order_for_actor(session=session, actor=actor, order_id=order_id)
-        if order.crime_id != crime_id:
-            raise Invalid("That order belongs to another crime.")
+        _check_order_on_crime(session, actor, crime_id, order_id)
         breach = orders_service.record_breach(
             session=session, actor=actor, order_id=order_id, data=_clean(values)
         )
@@ -188,9 +192,7 @@ def compliance_check_submit(
 ) -> Response:
     values = form_dict(form)
     try:
-        order = orders_service.get_order_for_actor(session=session, actor=actor, order_id=order_id)
-        if order.crime_id != crime_id:
-            raise Invalid("That order belongs to another crime.")
+        _check_order_on_crime(session, actor, crime_id, order_id)
         check = orders_service.record_compliance_check(
             session=session, actor=actor, order_id=order_id, data=_clean(values)
         )
