@@ -327,6 +327,7 @@ def demo(
         console.print(f"The database already holds {existing:,} crimes; not generating more.")
     with session_scope(factory) as session:
         loaded = demo_module.load_example_data(session=session)
+    _screen_demo(factory, queue_all=bool(crimes and not existing))
     table = Table("role", "user name", "password", title="Demo log-ins")
     for role, username, password in logins:
         table.add_row(role.value, username, password)
@@ -336,6 +337,41 @@ def demo(
     console.print(f"Open [bold]{url}[/bold] and log in with any of the accounts above.")
     if serve_after:
         serve(host=host, port=port)
+
+
+def _screen_demo(factory, *, queue_all: bool) -> None:  # type: ignore[no-untyped-def]
+    """Screen what the demo added, so the review queue shows what screening finds.
+
+    A generated force is written in bulk, past the per-record queueing, so its crimes and
+    incidents are queued here (first run only); anything still waiting (e.g. after a run cut
+    off part-way) is screened on every run.
+    """
+    from patternwatch.db.session import session_scope
+    from patternwatch.screening import service as screening
+
+    if queue_all:
+        with session_scope(factory) as session:
+            screening.enqueue_all(session, reason="demo")
+    with factory() as session:
+        total = screening.waiting(session)
+    if not total:
+        return
+
+    def run(progress: Callable[[int, int], None] | None) -> tuple[int, int]:
+        done = flagged = 0
+        while True:
+            with session_scope(factory) as session:
+                summary = screening.process_screening_queue(
+                    session=session, actor=screening.SCREENING_ACTOR, limit=1000
+                )
+            if not summary.processed:
+                return done, flagged
+            done, flagged = done + summary.processed, flagged + summary.flagged
+            if progress is not None:
+                progress(done, total)
+
+    done, flagged = _with_progress("Screening the demo records", total, run)
+    console.print(f"Screened {done:,} records for hidden stalking; {flagged:,} flagged for review.")
 
 
 def _demo_password() -> str:

@@ -17,7 +17,7 @@ from patternwatch.screening import service
 from patternwatch.screening.enums import FlagStatus
 from patternwatch.screening.model import Screener
 from patternwatch.synth import search
-from tests.factories import make_crime
+from tests.factories import make_crime, make_incident
 
 MISRECORDED = (
     "IP reports her ex-partner keeps turning up at her work and has followed her home twice. "
@@ -140,3 +140,55 @@ def test_new_crimes_and_incidents_are_queued_not_screened_inline(session, person
     assert {("crime", crime.id), ("incident", incident.id)} <= queued
     flags, _ = service.list_flags(session=session, actor=personas[Role.REGISTRAR].actor)
     assert all(f.record_id != crime.id for f in flags)
+
+
+@pytest.mark.parametrize(
+    ("principal", "included", "flagged"),
+    [
+        ("8L", (), True),  # harassment reading like stalking: hidden stalking
+        ("8R", ("8L",), True),
+        ("8Q", (), False),  # already stalking as principal
+        ("58A", ("8Q",), False),  # already stalking as an included classification
+    ],
+)
+def test_records_already_holding_stalking_are_screened_but_not_flagged(
+    session, personas, principal, included, flagged
+) -> None:
+    investigator = personas[Role.INVESTIGATOR].actor
+    registrar = personas[Role.REGISTRAR].actor
+    incident = make_incident(session, investigator, narrative=MISRECORDED)
+    crime = make_crime(
+        session,
+        investigator,
+        principal=principal,
+        included=included,
+        narrative=MISRECORDED,
+        incident_id=incident.id,
+    )
+    service.process_screening_queue(session=session, actor=service.SCREENING_ACTOR, limit=100)
+    flags, _ = service.list_flags(session=session, actor=registrar, status=FlagStatus.OPEN)
+    flagged_records = {(f.record_type.value, f.record_id) for f in flags}
+    # The incident goes with its crime: not flagged once the crime records stalking.
+    assert (("crime", crime.id) in flagged_records) is flagged
+    assert (("incident", incident.id) in flagged_records) is flagged
+    assert service.waiting(session) == 0
+
+
+def test_enqueue_all_queues_every_record_once_for_a_reason(session, personas) -> None:
+    investigator = personas[Role.INVESTIGATOR].actor
+    crime = make_crime(session, investigator, narrative=MISRECORDED)
+    incident = make_incident(session, investigator)
+    queued = service.enqueue_all(session, reason="demo")
+    assert queued >= 2
+    rows = {
+        (i.record_type, i.record_id)
+        for i in session.scalars(
+            select(ScreeningQueueItem).where(ScreeningQueueItem.reason == "demo")
+        )
+    }
+    assert (QueuedRecordType.CRIME, crime.id) in rows
+    assert (QueuedRecordType.INCIDENT, incident.id) in rows
+    assert service.enqueue_all(session, reason="demo") == 0  # nothing queued twice
+    assert service.waiting(session) >= queued
+    service.process_screening_queue(session=session, actor=service.SCREENING_ACTOR, limit=10_000)
+    assert service.waiting(session) == 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from patternwatch.access.actor import Actor
@@ -21,12 +21,13 @@ from patternwatch.access.permissions import Action
 from patternwatch.audit import service as audit
 from patternwatch.config import get_settings
 from patternwatch.crimes import service as crimes_service
-from patternwatch.crimes.models import Crime
+from patternwatch.crimes.models import Crime, CrimeClassification
 from patternwatch.db.types import utcnow
 from patternwatch.errors import Conflict, Invalid, NotFound
 from patternwatch.imports.enums import QueuedRecordType
 from patternwatch.imports.models import ScreeningQueueItem
 from patternwatch.incidents.models import Incident
+from patternwatch.reference.models import Classification
 from patternwatch.screening.enums import FlagMethod, FlagRecordType, FlagStatus
 from patternwatch.screening.models import ScreeningFlag
 
@@ -69,6 +70,40 @@ def enqueue_new(session: Session, actor: Actor, record_type: str, record_id: int
         enqueue(session, record_type, record_id)
 
 
+def enqueue_all(session: Session, reason: str) -> int:
+    """Queue every crime and incident not yet queued for ``reason`` (e.g. a generated force,
+    which is written in bulk and so bypasses ``enqueue_new``); returns how many were queued."""
+    queued = 0
+    for rtype, model in ((QueuedRecordType.CRIME, Crime), (QueuedRecordType.INCIDENT, Incident)):
+        already = select(ScreeningQueueItem.record_id).where(
+            ScreeningQueueItem.record_type == rtype, ScreeningQueueItem.reason == reason
+        )
+        ids = list(session.scalars(select(model.id).where(model.id.not_in(already))))
+        for start in range(0, len(ids), 5000):
+            session.execute(
+                insert(ScreeningQueueItem),
+                [
+                    {"record_type": rtype, "record_id": i, "reason": reason, "queued_at": utcnow()}
+                    for i in ids[start : start + 5000]
+                ],
+            )
+        queued += len(ids)
+    session.flush()
+    return queued
+
+
+def waiting(session: Session) -> int:
+    """Queued records not yet screened."""
+    return (
+        session.scalar(
+            select(func.count(ScreeningQueueItem.id)).where(
+                ScreeningQueueItem.processed_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
 def _screener() -> Any:
     from patternwatch.screening.model import get_screener
 
@@ -104,12 +139,38 @@ def process_screening_queue(*, session: Session, actor: Actor, limit: int = 1000
             select(Incident.id, Incident.narrative).where(Incident.id.in_(incident_ids))
         ):
             texts[("incident", iid)] = narrative or ""
+    # A crime already holding stalking (principal or included) is not hidden stalking: screened,
+    # but not flagged.
+    recorded = (
+        set(
+            session.scalars(
+                select(CrimeClassification.crime_id)
+                .join(Classification, Classification.id == CrimeClassification.classification_id)
+                .where(CrimeClassification.crime_id.in_(crime_ids), Classification.code == STALKING)
+            )
+        )
+        if crime_ids
+        else set()
+    )
+    # Likewise an incident whose crime already holds stalking.
+    recorded_incidents = (
+        set(
+            session.scalars(
+                select(Crime.incident_id)
+                .join(CrimeClassification, CrimeClassification.crime_id == Crime.id)
+                .join(Classification, Classification.id == CrimeClassification.classification_id)
+                .where(Crime.incident_id.in_(incident_ids), Classification.code == STALKING)
+            )
+        )
+        if incident_ids
+        else set()
+    )
     keys = sorted({(i.record_type.value, i.record_id) for i in items} & set(texts))
     results = _screener().screen([texts[k] for k in keys]) if keys else []
     flagged = 0
     now = utcnow()
     for (rtype, rid), res in zip(keys, results, strict=True):
-        if not res.flagged:
+        if not res.flagged or rid in (recorded if rtype == "crime" else recorded_incidents):
             continue
         existing = session.scalar(
             select(ScreeningFlag).where(
