@@ -372,6 +372,15 @@ def _screen_demo(factory, *, queue_all: bool) -> None:  # type: ignore[no-untype
 
     done, flagged = _with_progress("Screening the demo records", total, run)
     console.print(f"Screened {done:,} records for hidden stalking; {flagged:,} flagged for review.")
+    if queue_all:
+        from patternwatch.screening.series import flag_series
+
+        with session_scope(factory) as session:
+            found = flag_series(session=session, actor=screening.SCREENING_ACTOR)
+        console.print(
+            f"Linked records into {found.series:,} courses of conduct; "
+            f"{found.flagged:,} that look like stalking but hold none flagged for review."
+        )
 
 
 def _demo_password() -> str:

@@ -121,3 +121,22 @@ def run_cmd(
         f"Screened {summary.processed} queued records; {summary.flagged} flagged for review.",
         file=sys.stdout,
     )
+
+
+@app.command("series")
+def series_cmd() -> None:
+    """Link crimes and incidents into courses of conduct and flag those that look like stalking
+    but hold no stalking record (one flag per series, on its latest record)."""
+    from patternwatch.cli import _session_factory, _settings
+    from patternwatch.db.session import session_scope
+    from patternwatch.screening.series import flag_series
+    from patternwatch.screening.service import SCREENING_ACTOR
+
+    settings = _settings()
+    with session_scope(_session_factory(settings)) as session:
+        summary = flag_series(session=session, actor=SCREENING_ACTOR)
+    print(
+        f"Linked {summary.records} records into {summary.series} series; "
+        f"{summary.looks_like_stalking} look like stalking; {summary.flagged} newly flagged.",
+        file=sys.stdout,
+    )

@@ -11,12 +11,15 @@ from fastapi.responses import RedirectResponse, Response
 from patternwatch.access.actor import Actor
 from patternwatch.access.permissions import Action
 from patternwatch.errors import Conflict, Invalid
+from patternwatch.screening import series
 from patternwatch.screening import service as screening_service
 from patternwatch.screening.enums import FlagStatus
-from patternwatch.screening.text import LABELS as INDICATOR_LABELS
+from patternwatch.screening.text import LABELS as TEXT_LABELS
 from patternwatch.web.deps import CsrfDep, SessionDep, require
 from patternwatch.web.forms import FormDep, form_dict
 from patternwatch.web.templating import flash, render
+
+INDICATOR_LABELS = {**TEXT_LABELS, **series.LABELS}
 
 router = APIRouter(include_in_schema=False)
 
