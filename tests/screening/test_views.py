@@ -88,3 +88,25 @@ def test_dismiss_needs_a_reason_and_investigator_cannot_decide(client, session, 
     ok = post_form(client, f"/screening/{flag.id}/dismiss", {"reason": "Neighbour dispute only"})
     assert ok.status_code == 303
     assert client.get("/screening?status=dismissed").text.count(f"/screening/{flag.id}") == 1
+
+
+def test_series_flag_page_lists_the_course_of_conduct(client, session, personas) -> None:
+    from patternwatch.screening import series
+    from tests.screening.test_series import _series
+
+    crimes = _series(
+        session,
+        personas[Role.INVESTIGATOR].actor,
+        [("8L", ()), ("8R", ()), ("8L", ())],
+        suspect_forename="Kieran",
+    )
+    series.flag_series(session=session, actor=personas[Role.REGISTRAR].actor)
+    flags, _ = service.list_flags(session=session, actor=personas[Role.REGISTRAR].actor)
+    flag = next(f for f in flags if f.record_id == crimes[-1].id and f.method.value == "series")
+    session.commit()
+    login(client, personas[Role.REGISTRAR])
+    detail = client.get(f"/screening/{flag.id}")
+    assert detail.status_code == 200
+    evidence = soup(detail.text).select_one("[data-testid=flag-indicators]").get_text()
+    assert "Course of conduct between the same two people" in evidence
+    assert all(c.reference in evidence for c in crimes)

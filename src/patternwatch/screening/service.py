@@ -336,11 +336,12 @@ class FlagDetail:
 def _segments(narrative: str, evidence: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
     from patternwatch.screening.text import Evidence, merge_spans
 
-    # Only spans that still match the text (a narrative edited after screening drops them).
+    # Only spans that still match the text (a narrative edited after screening drops them);
+    # a series flag's evidence describes other records and has no spans here.
     valid = [
         Evidence(str(e["indicator"]), int(e["start"]), int(e["end"]), str(e["text"]))
         for e in evidence
-        if narrative[int(e["start"]) : int(e["end"])] == e["text"]
+        if "start" in e and narrative[int(e["start"]) : int(e["end"])] == e["text"]
     ]
     out: list[tuple[str, list[str]]] = []
     pos = 0
