@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -56,6 +57,18 @@ class PersonRecord:
     date_of_birth: date | None = None
     postcode: str | None = None
     address: str | None = None
+
+    @classmethod
+    def of(cls, person: Any) -> PersonRecord:
+        """The record of a stored person (a Person, or a row with its id and matched columns)."""
+        return cls(
+            record_id=str(person.id),
+            forename=person.forename,
+            surname=person.surname,
+            date_of_birth=person.date_of_birth,
+            postcode=person.postcode,
+            address=person.address,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,17 +73,7 @@ def _ranked_pairs(session: Session, limit: int) -> list[tuple[int, int, float, d
     cached = _RANKED_CACHE.get(key)
     if cached is not None:
         return cached
-    records = [
-        matching.PersonRecord(
-            record_id=str(r.id),
-            forename=r.forename,
-            surname=r.surname,
-            date_of_birth=r.date_of_birth,
-            postcode=r.postcode,
-            address=r.address,
-        )
-        for r in rows
-    ]
+    records = [matching.PersonRecord.of(r) for r in rows]
     result = matching.dedupe(records, keep_pairs_above=REVIEW_FLOOR)
     ranked = sorted(result.pairs, key=lambda t: (-t[2].probability, rows[t[0]].id))[:limit]
     pairs = [(rows[i].id, rows[j].id, r.probability, dict(r.levels)) for i, j, r in ranked]

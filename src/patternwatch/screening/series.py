@@ -78,16 +78,6 @@ def _records(session: Session) -> tuple[list[linking.LinkRecord], dict[str, str]
         if relationship is not None:
             relationships.setdefault(key, relationship.value)
 
-    def person_record(p: Person) -> PersonRecord:
-        return PersonRecord(
-            record_id=str(p.id),
-            forename=p.forename,
-            surname=p.surname,
-            date_of_birth=p.date_of_birth,
-            postcode=p.postcode,
-            address=p.address,
-        )
-
     principal = dict(
         session.execute(
             select(CrimeClassification.crime_id, Classification.code)
@@ -134,8 +124,8 @@ def _records(session: Session) -> tuple[list[linking.LinkRecord], dict[str, str]
                 linking.LinkRecord(
                     id=_key(record_type, rid),
                     reported_at=at,
-                    victim=person_record(pair[InvolvementRole.VICTIM]),
-                    suspect=person_record(pair[InvolvementRole.SUSPECT]),
+                    victim=PersonRecord.of(pair[InvolvementRole.VICTIM]),
+                    suspect=PersonRecord.of(pair[InvolvementRole.SUSPECT]),
                     recorded_as=code,
                     narrative=narrative or "",
                     relationship=relationships.get(key),
