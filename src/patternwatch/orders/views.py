@@ -3,7 +3,7 @@ and compliance checks."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -13,7 +13,8 @@ from patternwatch.access.actor import Actor
 from patternwatch.access.permissions import Action
 from patternwatch.errors import Invalid
 from patternwatch.orders import service as orders_service
-from patternwatch.tasks.pages import prefixed, prefixed_values, safeguarding_page
+from patternwatch.tasks.pages import failed_form as _failed
+from patternwatch.tasks.pages import without_none as _clean
 from patternwatch.web.deps import CsrfDep, SessionDep, require
 from patternwatch.web.forms import FormDep, form_dict
 from patternwatch.web.templating import flash
@@ -34,32 +35,6 @@ def _check_order_on_crime(session: Session, actor: Actor, crime_id: int, order_i
 def _back(request: Request, crime_id: int, message: str, anchor: str) -> Response:
     flash(request, message)
     return RedirectResponse(f"/crimes/{crime_id}/safeguarding#{anchor}", status_code=303)
-
-
-def _failed(
-    request: Request,
-    session: Any,
-    actor: Actor,
-    crime_id: int,
-    exc: Invalid,
-    prefix: str,
-    values: dict[str, Any] | None = None,
-) -> Response:
-    session.rollback()
-    return safeguarding_page(
-        request,
-        session=session,
-        actor=actor,
-        crime_id=crime_id,
-        errors=prefixed(exc, prefix),
-        message=exc.message,
-        values=prefixed_values(values or {}, prefix),
-        status_code=422,
-    )
-
-
-def _clean(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
 
 
 @router.post(

@@ -76,3 +76,32 @@ def prefixed(exc: Invalid, prefix: str) -> dict[str, str]:
 def prefixed_values(values: dict[str, object], prefix: str) -> dict[str, str]:
     """A failed form's submitted values, keyed like prefixed() errors, for re-display."""
     return {f"{prefix}-{k}": str(v) for k, v in values.items() if v is not None}
+
+
+def failed_form(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    crime_id: int,
+    exc: Invalid,
+    prefix: str,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    """The safeguarding page again, 422, with a refused form's errors and values (its changes
+    rolled back): what every safeguarding form answers to invalid input."""
+    session.rollback()
+    return safeguarding_page(
+        request,
+        session=session,
+        actor=actor,
+        crime_id=crime_id,
+        errors=prefixed(exc, prefix),
+        message=exc.message,
+        values=prefixed_values(values or {}, prefix),
+        status_code=422,
+    )
+
+
+def without_none(values: dict[str, Any]) -> dict[str, Any]:
+    """A form's values without the fields left blank (so the service's defaults apply)."""
+    return {k: v for k, v in values.items() if v is not None}

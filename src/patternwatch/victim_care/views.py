@@ -3,7 +3,7 @@ their status, victim feedback."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -11,7 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 from patternwatch.access.actor import Actor
 from patternwatch.access.permissions import Action
 from patternwatch.errors import Invalid
-from patternwatch.tasks.pages import prefixed, prefixed_values, safeguarding_page
+from patternwatch.tasks.pages import failed_form as _failed
+from patternwatch.tasks.pages import without_none as _clean
 from patternwatch.victim_care import service as vc_service
 from patternwatch.web.deps import CsrfDep, SessionDep, require
 from patternwatch.web.forms import FormDep, form_dict
@@ -25,32 +26,6 @@ Editor = Annotated[Actor, Depends(require(Action.VICTIM_CARE_EDIT))]
 def _back(request: Request, crime_id: int, message: str) -> Response:
     flash(request, message)
     return RedirectResponse(f"/crimes/{crime_id}/safeguarding#victim-care", status_code=303)
-
-
-def _failed(
-    request: Request,
-    session: Any,
-    actor: Actor,
-    crime_id: int,
-    exc: Invalid,
-    prefix: str,
-    values: dict[str, Any] | None = None,
-) -> Response:
-    session.rollback()
-    return safeguarding_page(
-        request,
-        session=session,
-        actor=actor,
-        crime_id=crime_id,
-        errors=prefixed(exc, prefix),
-        message=exc.message,
-        values=prefixed_values(values or {}, prefix),
-        status_code=422,
-    )
-
-
-def _clean(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
 
 
 @router.post(
