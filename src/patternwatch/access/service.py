@@ -18,19 +18,9 @@ from patternwatch.access.permissions import Action
 from patternwatch.access.schemas import UserCreate
 from patternwatch.audit import service as audit
 from patternwatch.db.types import utcnow
-from patternwatch.errors import Conflict, Invalid, NotFound
+from patternwatch.errors import Conflict, Invalid, NotFound, invalid_from
 
 TOKEN_PREFIX = "pw_"
-
-
-def invalid_from(exc: ValidationError, message: str) -> Invalid:
-    """Turn a Pydantic error into an Invalid naming each bad field."""
-    fields: dict[str, str] = {}
-    for err in exc.errors():
-        name = ".".join(str(p) for p in err["loc"]) or "input"
-        fields.setdefault(name, err["msg"].removeprefix("Value error, "))
-    detail = "; ".join(f"{k}: {v}" for k, v in fields.items())
-    return Invalid(f"{message}: {detail}", fields)
 
 
 def actor_for(user: User, *, source: str, channel: str) -> Actor:

@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import Select, false, func, or_, select, true
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -14,7 +13,6 @@ from patternwatch.access.actor import Actor
 from patternwatch.access.enums import Role
 from patternwatch.access.models import User
 from patternwatch.access.permissions import SEES_ALL_RESTRICTED, Action
-from patternwatch.access.service import invalid_from
 from patternwatch.audit import service as audit
 from patternwatch.crimes import search
 from patternwatch.crimes.models import (
@@ -34,6 +32,7 @@ from patternwatch.crimes.schemas import (
 )
 from patternwatch.db.types import utcnow
 from patternwatch.errors import Conflict, Invalid, NotFound
+from patternwatch.errors import validated as _validate
 from patternwatch.reference import service as reference_service
 from patternwatch.reference.models import Classification, OutcomeCode
 
@@ -134,15 +133,6 @@ def _check_incident(session: Session, incident_id: int | None) -> None:
 
     if session.get(Incident, incident_id) is None:
         raise Invalid(f"Incident {incident_id} does not exist.", {"incident_id": "not found"})
-
-
-def _validate(model: type[Any], data: Any, message: str) -> Any:
-    if isinstance(data, model):
-        return data
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise invalid_from(exc, message) from exc
 
 
 def create_crime(*, session: Session, actor: Actor, data: CrimeCreate | dict[str, Any]) -> Crime:

@@ -7,30 +7,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from patternwatch.access.actor import Actor
 from patternwatch.access.permissions import Action
-from patternwatch.access.service import invalid_from
 from patternwatch.audit import service as audit
 from patternwatch.crimes import service as crimes_service
 from patternwatch.crimes.models import Crime
 from patternwatch.db.types import utcnow
 from patternwatch.errors import Conflict, NotFound
+from patternwatch.errors import validated as _validate
 from patternwatch.incidents.models import Incident
 from patternwatch.incidents.schemas import IncidentCreate, IncidentFilter, IncidentUpdate
 from patternwatch.timeutil import day_start_utc
-
-
-def _validate(model: type[Any], data: Any, message: str) -> Any:
-    if isinstance(data, model):
-        return data
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise invalid_from(exc, message) from exc
 
 
 def create_incident(

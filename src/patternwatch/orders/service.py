@@ -7,20 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from patternwatch.access.actor import Actor
 from patternwatch.access.permissions import Action
-from patternwatch.access.service import invalid_from
 from patternwatch.audit import service as audit
 from patternwatch.crimes import service as crimes_service
 from patternwatch.crimes.enums import CrimeStatus
 from patternwatch.crimes.models import Crime
 from patternwatch.errors import Invalid, NotFound
+from patternwatch.errors import validated as _validate
 from patternwatch.orders import rules
 from patternwatch.orders.enums import OrderEventKind, OrderStatus, ProtectiveOrderType
 from patternwatch.orders.models import (
@@ -41,17 +40,6 @@ from patternwatch.orders.schemas import (
 from patternwatch.reference.enums import OrderType
 from patternwatch.reference.models import Classification
 from patternwatch.timeutil import local
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def _validate(model: type[M], data: M | dict[str, Any], message: str) -> M:
-    if isinstance(data, model):
-        return data
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise invalid_from(exc, message) from exc
 
 
 def _crime(session: Session, actor: Actor, crime_id: int) -> Crime:

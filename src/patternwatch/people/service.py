@@ -6,30 +6,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from patternwatch.access.actor import Actor
 from patternwatch.access.permissions import Action
-from patternwatch.access.service import invalid_from
 from patternwatch.audit import service as audit
 from patternwatch.crimes import service as crimes_service
 from patternwatch.crimes.models import ClassificationChange, Crime, CrimeClassification
 from patternwatch.errors import Invalid, NotFound
+from patternwatch.errors import validated as _validate
 from patternwatch.incidents.models import Incident
 from patternwatch.people.enums import InvolvementRole
 from patternwatch.people.models import Involvement, Person, PersonAlias, PersonIdentifier
 from patternwatch.people.schemas import InvolvementCreate, PersonCreate, PersonUpdate
-
-
-def _validate(model: type[Any], data: Any, message: str) -> Any:
-    if isinstance(data, model):
-        return data
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise invalid_from(exc, message) from exc
 
 
 def create_person(*, session: Session, actor: Actor, data: PersonCreate | dict[str, Any]) -> Person:

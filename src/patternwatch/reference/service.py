@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 
 from patternwatch.access.actor import Actor
 from patternwatch.access.permissions import Action
-from patternwatch.access.service import invalid_from
 from patternwatch.audit import service as audit
-from patternwatch.errors import Conflict, Invalid, NotFound
+from patternwatch.errors import Conflict, Invalid, NotFound, invalid_from
 from patternwatch.reference.models import Classification, OutcomeCode
 from patternwatch.reference.schemas import ClassificationCreate, OutcomeCodeCreate
 

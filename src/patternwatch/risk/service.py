@@ -10,12 +10,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from patternwatch.access.actor import Actor
 from patternwatch.access.permissions import Action
-from patternwatch.access.service import invalid_from
 from patternwatch.audit import service as audit
 from patternwatch.crimes import service as crimes_service
 from patternwatch.crimes.models import Crime, CrimeClassification
 from patternwatch.db.types import utcnow
-from patternwatch.errors import Invalid, NotFound
+from patternwatch.errors import Invalid, NotFound, invalid_from
 from patternwatch.incidents import service as incidents_service
 from patternwatch.reference.models import Classification
 from patternwatch.risk import scoring
